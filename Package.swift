@@ -1,0 +1,76 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+// Privileged or exec-per-container binaries: full RELRO. They link no Foundation and no
+// ArgumentParser; the Makefile builds them with --static-swift-stdlib (setuid ignores $ORIGIN).
+let hardenedLinker: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro"])
+]
+
+let package = Package(
+    name: "subid-toolkit",
+    products: [
+        .executable(name: "newuidmap", targets: ["newuidmap"]),
+        .executable(name: "newgidmap", targets: ["newgidmap"]),
+        .executable(name: "lxc-user-nic", targets: ["lxc-user-nic"]),
+        .executable(name: "usernsexec", targets: ["usernsexec"]),
+        .executable(name: "userbox", targets: ["userbox"]),
+        .executable(name: "subid", targets: ["subid"]),
+        .executable(name: "getsubids", targets: ["getsubids"]),
+        .library(name: "SubID", targets: ["SubID"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C: our shim (argv capture, privileged-environment scrub, GNU-only declarations).
+        .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
+        // The Debian -dev libraries we link.
+        .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
+        .systemLibrary(name: "CLibseccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .systemLibrary(name: "CLibpam", pkgConfig: "pam", providers: [.apt(["libpam0g-dev"])]),
+        .systemLibrary(name: "CLibaudit", pkgConfig: "audit", providers: [.apt(["libaudit-dev"])]),
+
+        // Swift libraries: no Foundation in any of these.
+        .target(
+            name: "LinuxSys",
+            dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
+        .target(name: "SubID", dependencies: ["LinuxSys"], swiftSettings: strict),
+        .target(name: "HelperSupport", dependencies: ["LinuxSys"], swiftSettings: strict),
+
+        // setuid helpers (later issues; honest placeholders until then).
+        .executableTarget(
+            name: "newuidmap", dependencies: ["SubID", "HelperSupport"],
+            swiftSettings: strict, linkerSettings: hardenedLinker),
+        .executableTarget(
+            name: "newgidmap", dependencies: ["SubID", "HelperSupport"],
+            swiftSettings: strict, linkerSettings: hardenedLinker),
+        .executableTarget(
+            name: "lxc-user-nic", dependencies: ["SubID", "HelperSupport"],
+            swiftSettings: strict, linkerSettings: hardenedLinker),
+
+        // Unprivileged tools and the runtime.
+        .target(name: "Runtime", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        .executableTarget(name: "usernsexec", dependencies: ["SubID", "HelperSupport"], swiftSettings: strict),
+        .executableTarget(name: "userbox", dependencies: ["Runtime", "HelperSupport"], swiftSettings: strict),
+        .executableTarget(
+            name: "subid",
+            dependencies: ["SubID", "LinuxSys", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+        // getsubids is exec'd by podman/rootlesskit on every container start: helper-style, fixed CLI.
+        .executableTarget(
+            name: "getsubids", dependencies: ["SubID", "HelperSupport"],
+            swiftSettings: strict, linkerSettings: hardenedLinker),
+
+        .testTarget(name: "SubIDTests", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,148 @@
+import CLinux
+import Glibc
+import LinuxSys
+import SystemPackage
+
+/// Reads and atomically rewrites /etc/subuid or /etc/subgid the way shadow's commonio does, with
+/// its lock, so shadow's tools and ours can run side by side.
+///
+/// A rewrite copies the current file to `FILE-` (the backup shadow keeps), writes the new content
+/// to an unpredictable temporary name in the same directory, fsyncs it, gives it the old file's
+/// owner and mode (less the bits shadow also drops: execute, setuid, setgid, sticky, other-write),
+/// renames it over the file and fsyncs the directory. A crash at any point leaves the old file
+/// or the new one, never a mix. Interrupting signals are held while the lock is held, and the
+/// lock file is removed on every exit path.
+public struct SubIDStore: Sendable {
+    public let kind: IDKind
+    public let path: String
+
+    public init(kind: IDKind, path: String? = nil) {
+        self.kind = kind
+        self.path = path ?? kind.defaultPath
+    }
+
+    /// What was read and the status of exactly the bytes read.
+    struct Snapshot {
+        var file: SubIDFile
+        var status: stat?
+    }
+
+    public func read() throws(StoreError) -> SubIDFile {
+        guard let snapshot = try load(missingOK: false) else { throw .missing(path: path) }
+        return snapshot.file
+    }
+
+    /// Reads if present; nil when the file does not exist.
+    public func readIfPresent() throws(StoreError) -> SubIDFile? {
+        try load(missingOK: true)?.file
+    }
+
+    public var exists: Bool { Files.exists(path) }
+
+    private func load(missingOK: Bool) throws(StoreError) -> Snapshot? {
+        let fd: Int32
+        do {
+            fd = try valueOrErrno { clinux_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0) }
+        } catch {
+            if error == .noSuchFileOrDirectory && missingOK { return nil }
+            if error == .noSuchFileOrDirectory { throw .missing(path: path) }
+            if error == .tooManySymbolicLinkLevels { throw .symlink(path: path) }
+            throw .io(SystemError("open", path, error))
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .io(SystemError("stat", path, Errno(rawValue: errno))) }
+        guard clinux_s_isreg(st.st_mode) != 0 else { throw .notRegularFile(path: path) }
+        do {
+            return Snapshot(file: SubIDFile(parsing: try Files.readAll(fd, path: path)), status: st)
+        } catch { throw .io(error) }
+    }
+
+    /// Locks the file, reads it (an empty file when missing and `create` is true), lets `change`
+    /// edit it, and writes it back if it changed. Returns the file as it is afterwards.
+    @discardableResult
+    public func update<E: Error>(
+        createIfMissing create: Bool = false, _ change: (inout SubIDFile) throws(E) -> Void
+    ) throws(UpdateError<E>) -> SubIDFile {
+        var oldMask = sigset_t()
+        clinux_block_interrupts(&oldMask)
+        defer { clinux_restore_signals(&oldMask) }
+        let lock = ShadowLock(target: path)
+        do { try lock.acquire() } catch { throw .store(error) }
+        defer { lock.release() }
+        let snapshot: Snapshot
+        do throws(StoreError) {
+            guard let loaded = try load(missingOK: create) else { throw StoreError.missing(path: path) }
+            snapshot = loaded
+        } catch { throw .store(error) }
+        var file = snapshot.file
+        do { try change(&file) } catch { throw .change(error) }
+        guard file.isChanged else { return file }
+        do {
+            if let status = snapshot.status {
+                try replace(path + "-", with: snapshot.file.originalBytes, like: status, keepTimes: true)
+            }
+            try replace(path, with: file.serialized(), like: snapshot.status, keepTimes: false)
+        } catch { throw .store(error) }
+        return file
+    }
+
+    public enum UpdateError<E: Error>: Error, CustomStringConvertible {
+        case store(StoreError)
+        case change(E)
+
+        public var description: String {
+            switch self {
+            case .store(let error): error.description
+            case .change(let error): "\(error)"
+            }
+        }
+    }
+
+    /// Writes `bytes` to a fresh temporary file beside `target` and renames it into place.
+    private func replace(_ target: String, with bytes: [UInt8], like status: stat?, keepTimes: Bool) throws(StoreError) {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<100 {
+            let suffix = (0..<6).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }
+            temporary = path + ".cio" + String(decoding: suffix, as: UTF8.self)
+            fd = clinux_open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw .io(SystemError("create", temporary, Errno(rawValue: errno))) }
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporary) }
+        }
+        do throws(SystemError) {
+            defer { close(fd) }
+            try Files.writeAll(fd, bytes, path: temporary)
+            let owner = status.map { ($0.st_uid, $0.st_gid) } ?? (0, 0)
+            let mode = status.map { $0.st_mode & 0o664 } ?? 0o644
+            if fchown(fd, owner.0, owner.1) != 0 && geteuid() == 0 {
+                throw SystemError("chown", temporary, Errno(rawValue: errno))
+            }
+            guard fchmod(fd, mode) == 0 else { throw SystemError("chmod", temporary, Errno(rawValue: errno)) }
+            if keepTimes, let status {
+                var times = [status.st_atim, status.st_mtim]
+                _ = futimens(fd, &times)
+            }
+            guard fsync(fd) == 0 else { throw SystemError("fsync", temporary, Errno(rawValue: errno)) }
+        } catch { throw .io(error) }
+        guard rename(temporary, target) == 0 else {
+            throw .io(SystemError("rename \(temporary) to", target, Errno(rawValue: errno)))
+        }
+        renamed = true
+        syncDirectory(of: target)
+    }
+
+    private func syncDirectory(of target: String) {
+        let directory = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
+        let fd = clinux_open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import LinuxSys
+import SubID
+
+/// --uids and --gids, each FIRST-LAST inclusive and repeatable, as usermod -v/-w take them.
+struct RangeOptions: ParsableArguments {
+    @Option(name: .customLong("uids"), help: ArgumentHelp("Subordinate uids FIRST-LAST (repeatable)", valueName: "FIRST-LAST"))
+    var uids: [String] = []
+    @Option(name: .customLong("gids"), help: ArgumentHelp("Subordinate gids FIRST-LAST (repeatable)", valueName: "FIRST-LAST"))
+    var gids: [String] = []
+
+    func parsed() throws -> [(IDKind, [IDRange])] {
+        do {
+            let uidRanges = try uids.map { text throws(RangeArgument.Failure) in try RangeArgument.parse(text) }
+            let gidRanges = try gids.map { text throws(RangeArgument.Failure) in try RangeArgument.parse(text) }
+            return [(.uid, uidRanges), (.gid, gidRanges)].filter { !$0.1.isEmpty }
+        } catch { throw ValidationError(error.description) }
+    }
+
+    func validate() throws {
+        if uids.isEmpty && gids.isEmpty { throw ValidationError("give at least one --uids or --gids range") }
+        _ = try parsed()
+    }
+}
+
+/// Applies one edit to each named file under its lock. Every file is checked to exist before any
+/// is changed, so a failure leaves all of them untouched.
+func edit(
+    _ location: Location, _ plan: [(IDKind, [IDRange])],
+    _ apply: (inout SubIDFile, IDRange) -> Bool
+) throws -> [(IDKind, IDRange, Bool)] {
+    for (kind, _) in plan where !location.store(kind).exists {
+        throw Failure("\(location.store(kind).path) does not exist: create it (it may be empty) to hold subordinate \(kind)s")
+    }
+    var results: [(IDKind, IDRange, Bool)] = []
+    for (kind, ranges) in plan {
+        do {
+            try location.store(kind).update { (file: inout SubIDFile) throws(Never) in
+                for range in ranges { results.append((kind, range, apply(&file, range))) }
+            }
+        } catch { throw Failure(error.description) }
+    }
+    return results
+}
+
+extension SubIDCommand {
+    struct Grant: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a user subordinate ranges (as usermod --add-subuids/--add-subgids).",
+            discussion: "A range the user already holds (possibly across several entries) is left as it is; "
+                + "otherwise a new entry is appended. Ranges are applied in command-line order.")
+
+        @OptionGroup var location: Location
+        @OptionGroup var ranges: RangeOptions
+        @Argument(help: "The user (must exist in the name service).") var user: String
+
+        func run() throws {
+            let identity = try resolveUser(user, required: true)
+            let results = try edit(location, try ranges.parsed()) { file, range in file.grant(range, to: identity) }
+            for (kind, range, changed) in results {
+                print(changed ? "granted \(kind)s \(range) to \(identity.name)" : "\(identity.name) already holds \(kind)s \(range)")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take subordinate ranges away (as usermod --del-subuids/--del-subgids).",
+            discussion: "Entries inside the range are removed, entries across its ends are cut, and an entry "
+                + "containing it keeps its head and gets its tail appended. Entries owned by the user's uid "
+                + "count too. The user need not exist any more, so stale entries can be cleaned up.")
+
+        @OptionGroup var location: Location
+        @OptionGroup var ranges: RangeOptions
+        @Argument(help: "The user or former user.") var user: String
+
+        func run() throws {
+            let identity = try resolveUser(user, required: false)
+            let results = try edit(location, try ranges.parsed()) { file, range in file.revoke(range, from: identity) }
+            for (kind, range, changed) in results {
+                print(changed ? "revoked \(kind)s \(range) from \(identity.name)" : "\(identity.name) held no \(kind)s in \(range)")
+            }
+        }
+    }
+
+    struct Allocate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a user a fresh range of each kind, as useradd would.",
+            discussion: "The range is the first free one in SUB_UID_MIN..SUB_UID_MAX (SUB_GID_* for gids) of "
+                + "SUB_UID_COUNT ids from /etc/login.defs, chosen exactly as shadow's useradd chooses it. "
+                + "A kind the user already holds is skipped. A missing file is created.")
+
+        @OptionGroup var location: Location
+        @Option(help: "Ids per range instead of SUB_UID_COUNT/SUB_GID_COUNT.") var count: UInt32?
+        @Flag(help: "Only subordinate uids.") var uidsOnly = false
+        @Flag(help: "Only subordinate gids.") var gidsOnly = false
+        @Argument(help: "The user (must exist in the name service).") var user: String
+
+        func validate() throws {
+            if uidsOnly && gidsOnly { throw ValidationError("--uids-only and --gids-only exclude each other") }
+            if count == 0 { throw ValidationError("--count must be at least 1") }
+        }
+
+        func run() throws {
+            let identity = try resolveUser(user, required: true)
+            let defs = try location.loginDefs()
+            let kinds: [IDKind] = uidsOnly ? [.uid] : gidsOnly ? [.gid] : [.uid, .gid]
+            // Check every policy before touching any file.
+            var policies: [IDKind: AllocationPolicy] = [:]
+            for kind in kinds {
+                var policy = defs.allocationPolicy(for: kind)
+                if let count { policy.count = count }
+                do { try Allocator.validate(policy, kind: kind) } catch { throw Failure(error.description) }
+                policies[kind] = policy
+            }
+            for kind in kinds {
+                guard let policy = policies[kind] else { continue }
+                var outcome: (IDRange, Bool)?
+                do {
+                    try location.store(kind).update(createIfMissing: true) { (file: inout SubIDFile) throws(AllocationError) in
+                        if let held = file.ranges(of: identity).first(where: { !$0.isEmpty }) {
+                            outcome = (held, false)
+                            return
+                        }
+                        let range = try Allocator.firstFit(among: file.entries.map(\.range), policy: policy, kind: kind)
+                        file.append(SubIDEntry(owner: identity.name, range: range))
+                        outcome = (range, true)
+                    }
+                } catch { throw Failure(error.description) }
+                if let (range, fresh) = outcome {
+                    print(fresh ? "allocated \(kind)s \(range) (\(range.count)) to \(identity.name)"
+                                : "\(identity.name) already holds \(kind)s \(range)")
+                }
+            }
+        }
+    }
+}

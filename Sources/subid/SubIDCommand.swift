@@ -1,0 +1,63 @@
+import ArgumentParser
+import LinuxSys
+import SubID
+
+@main
+struct SubIDCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subid",
+        abstract: "Administer subordinate user and group ids (/etc/subuid, /etc/subgid).",
+        discussion: """
+            Changes take shadow's lock (/etc/.pwd.lock and /etc/subuid.lock), so subid, useradd, \
+            usermod and userdel can run side by side. Files are replaced atomically and the \
+            previous version is kept as /etc/subuid- and /etc/subgid-.
+            """,
+        subcommands: [List.self, Grant.self, Revoke.self, Allocate.self, Check.self])
+}
+
+/// Where the files are: /etc unless --prefix names another root (as shadow's --prefix).
+struct Location: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Use files under this directory instead of /", valueName: "DIR"))
+    var prefix: String?
+
+    func path(_ absolute: String) -> String {
+        guard let prefix, !prefix.isEmpty, prefix != "/" else { return absolute }
+        return (prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix) + absolute
+    }
+
+    func store(_ kind: IDKind) -> SubIDStore { SubIDStore(kind: kind, path: path(kind.defaultPath)) }
+
+    func loginDefs() throws -> LoginDefs {
+        let file = path("/etc/login.defs")
+        do { return LoginDefs(parsing: try Files.read(file, followSymlinks: true, limit: 1 << 20)) } catch {
+            if !Files.exists(file) { return LoginDefs() }
+            throw Failure(error.description)
+        }
+    }
+}
+
+/// An error a person can act on; printed as `subid: message`, exit 1.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func resolveUser(_ name: String, required: Bool) throws -> OwnerIdentity {
+    let users = SystemUserDatabase()
+    if let user = users.user(named: name) { return OwnerIdentity(name: user.name, uid: user.uid) }
+    guard !required else { throw Failure("user '\(name)' does not exist") }
+    return OwnerIdentity(name: name, uid: nil)
+}
+
+func fail(_ message: String) -> Never {
+    var standardError = StandardError()
+    print("subid: \(message)", to: &standardError)
+    SubIDCommand.exit(withError: ExitCode(1))
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc_write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,5 @@
+import HelperSupport
+
+// Placeholder until its issue is done: it must never pretend to have succeeded.
+let startup = HelperStartup.begin(program: "usernsexec")
+HelperOutput.fail(startup.program, "not implemented yet", status: 1)
