@@ -23,23 +23,45 @@ struct RangeOptions: ParsableArguments {
     }
 }
 
-/// Applies one edit to each named file under its lock. Every file is checked to exist before any
-/// is changed, so a failure leaves all of them untouched.
+/// Updates several files as one change: each stays locked and unwritten until every later one
+/// succeeded, so a refusal in /etc/subgid leaves /etc/subuid untouched too.
+func updateTogether(
+    _ location: Location, _ kinds: [IDKind], createIfMissing: Bool,
+    _ body: (IDKind, inout SubIDFile) throws -> Void
+) throws {
+    if !createIfMissing {
+        for kind in kinds where !location.store(kind).exists {
+            throw Failure("\(location.store(kind).path) does not exist: create it (it may be empty) to hold subordinate \(kind)s")
+        }
+    }
+    func step(_ remaining: ArraySlice<IDKind>) throws {
+        guard let kind = remaining.first else { return }
+        do {
+            try location.store(kind).update(createIfMissing: createIfMissing) { (file: inout SubIDFile) throws(any Error) in
+                try body(kind, &file)
+                try step(remaining.dropFirst())
+            }
+        } catch {
+            switch error {
+            case .change(let inner): throw inner
+            case .store(let storeError): throw Failure(storeError.description)
+            }
+        }
+    }
+    try step(kinds[...])
+}
+
 func edit(
     _ location: Location, _ plan: [(IDKind, [IDRange])],
-    _ apply: (inout SubIDFile, IDRange) -> Bool
+    _ apply: (inout SubIDFile, IDRange) throws(RangeEditError) -> Bool
 ) throws -> [(IDKind, IDRange, Bool)] {
-    for (kind, _) in plan where !location.store(kind).exists {
-        throw Failure("\(location.store(kind).path) does not exist: create it (it may be empty) to hold subordinate \(kind)s")
-    }
     var results: [(IDKind, IDRange, Bool)] = []
-    for (kind, ranges) in plan {
-        do {
-            try location.store(kind).update { (file: inout SubIDFile) throws(Never) in
-                for range in ranges { results.append((kind, range, apply(&file, range))) }
-            }
-        } catch { throw Failure(error.description) }
-    }
+    let byKind = Dictionary(plan, uniquingKeysWith: +)
+    do {
+        try updateTogether(location, plan.map(\.0), createIfMissing: false) { kind, file in
+            for range in byKind[kind] ?? [] { results.append((kind, range, try apply(&file, range))) }
+        }
+    } catch let error as RangeEditError { throw Failure(error.description) }
     return results
 }
 
@@ -56,7 +78,7 @@ extension SubIDCommand {
 
         func run() throws {
             let identity = try resolveUser(user, required: true)
-            let results = try edit(location, try ranges.parsed()) { file, range in file.grant(range, to: identity) }
+            let results = try edit(location, try ranges.parsed()) { file, range throws(RangeEditError) in try file.grant(range, to: identity) }
             for (kind, range, changed) in results {
                 print(changed ? "granted \(kind)s \(range) to \(identity.name)" : "\(identity.name) already holds \(kind)s \(range)")
             }
@@ -76,7 +98,7 @@ extension SubIDCommand {
 
         func run() throws {
             let identity = try resolveUser(user, required: false)
-            let results = try edit(location, try ranges.parsed()) { file, range in file.revoke(range, from: identity) }
+            let results = try edit(location, try ranges.parsed()) { file, range throws(RangeEditError) in file.revoke(range, from: identity) }
             for (kind, range, changed) in results {
                 print(changed ? "revoked \(kind)s \(range) from \(identity.name)" : "\(identity.name) held no \(kind)s in \(range)")
             }
@@ -110,27 +132,30 @@ extension SubIDCommand {
             for kind in kinds {
                 var policy = defs.allocationPolicy(for: kind)
                 if let count { policy.count = count }
+                // Why: as useradd, SUB_UID_COUNT 0 turns off that kind only.
+                if policy.count == 0 && !(uidsOnly || gidsOnly) {
+                    print("\(kind.loginDefsPrefix)_COUNT is 0 in login.defs: no subordinate \(kind)s allocated")
+                    continue
+                }
                 do { try Allocator.validate(policy, kind: kind) } catch { throw Failure(error.description) }
                 policies[kind] = policy
             }
-            for kind in kinds {
-                guard let policy = policies[kind] else { continue }
-                var outcome: (IDRange, Bool)?
-                do {
-                    try location.store(kind).update(createIfMissing: true) { (file: inout SubIDFile) throws(AllocationError) in
-                        if let held = file.ranges(of: identity).first(where: { !$0.isEmpty }) {
-                            outcome = (held, false)
-                            return
-                        }
-                        let range = try Allocator.firstFit(among: file.entries.map(\.range), policy: policy, kind: kind)
-                        file.append(SubIDEntry(owner: identity.name, range: range))
-                        outcome = (range, true)
+            var outcomes: [(IDKind, IDRange, Bool)] = []
+            do {
+                try updateTogether(location, kinds.filter { policies[$0] != nil }, createIfMissing: true) { kind, file in
+                    if let held = file.ranges(of: identity).first(where: { !$0.isEmpty }) {
+                        outcomes.append((kind, held, false))
+                        return
                     }
-                } catch { throw Failure(error.description) }
-                if let (range, fresh) = outcome {
-                    print(fresh ? "allocated \(kind)s \(range) (\(range.count)) to \(identity.name)"
-                                : "\(identity.name) already holds \(kind)s \(range)")
+                    guard let policy = policies[kind] else { return }
+                    let range = try Allocator.firstFit(among: file.entries.map(\.range), policy: policy, kind: kind)
+                    file.append(SubIDEntry(owner: identity.name, range: range))
+                    outcomes.append((kind, range, true))
                 }
+            } catch let error as AllocationError { throw Failure(error.description) }
+            for (kind, range, fresh) in outcomes {
+                print(fresh ? "allocated \(kind)s \(range) (\(range.count)) to \(identity.name)"
+                            : "\(identity.name) already holds \(kind)s \(range)")
             }
         }
     }

@@ -51,7 +51,9 @@ public enum Allocator {
         among existing: [IDRange], policy: AllocationPolicy, kind: IDKind
     ) throws(AllocationError) -> IDRange {
         try validate(policy, kind: kind)
-        let min = UInt64(policy.min), max = UInt64(policy.max), count = UInt64(policy.count)
+        // Why: id 4294967295 is (uid_t)-1, which no map can use; never hand it out.
+        let min = UInt64(policy.min), max = Swift.min(UInt64(policy.max), UInt64(IDRange.invalidID) - 1)
+        let count = UInt64(policy.count)
         var low = min
         for range in existing.sorted() where !range.isEmpty {
             let high = Swift.min(UInt64(range.start), max + 1)

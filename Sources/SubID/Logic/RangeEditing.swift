@@ -15,9 +15,16 @@ extension SubIDFile {
 
     /// Adds `range` for the user unless their entries already cover it (usermod -v): appended at
     /// the end, never merged, never sorted. Returns whether the file changed.
+    ///
+    /// Unlike usermod, a range that overlaps another owner's entry is refused: two users who can
+    /// map the same ids can act as each other on shared files.
     @discardableResult
-    public mutating func grant(_ range: IDRange, to identity: OwnerIdentity) -> Bool {
+    public mutating func grant(_ range: IDRange, to identity: OwnerIdentity) throws(RangeEditError) -> Bool {
         guard !range.isEmpty, !covers(range, for: identity) else { return false }
+        for (index, line) in lines.enumerated() {
+            guard let entry = line.entry, !identity.owns(entry.owner), entry.range.overlaps(range) else { continue }
+            throw .overlapsOtherOwner(range, entry, line: index + 1)
+        }
         append(SubIDEntry(owner: identity.name, range: range))
         return true
     }
@@ -54,5 +61,20 @@ extension SubIDFile {
         removeLines(at: doomed)
         for tail in tails { append(tail) }
         return changed
+    }
+}
+
+public enum RangeEditError: Error, Equatable, Sendable, CustomStringConvertible {
+    case overlapsOtherOwner(IDRange, SubIDEntry, line: Int)
+    /// A caller gave up on the edit (another file of the same change failed).
+    case abandoned
+
+    public var description: String {
+        switch self {
+        case .overlapsOtherOwner(let range, let entry, let line):
+            "\(range) overlaps \(entry.owner)'s \(entry.range) (line \(line)): choose a free range "
+                + "(`subid allocate` finds one) or revoke it from \(entry.owner) first"
+        case .abandoned: "change abandoned"
+        }
     }
 }

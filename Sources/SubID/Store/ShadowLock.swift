@@ -13,6 +13,10 @@ final class ShadowLock {
     private var heldPasswordLock = false
     private var heldFileLock = false
 
+    /// lckpwdf is per process and fails when called twice; shadow takes it on the first lock
+    /// and drops it on the last unlock, and so do we (nested updates of subuid and subgid).
+    nonisolated(unsafe) private static var passwordLockDepth = 0
+
     init(target: String) {
         self.target = target
         self.lockPath = target + ".lock"
@@ -25,7 +29,10 @@ final class ShadowLock {
     func acquire() throws(StoreError) {
         let inEtc = target.hasPrefix("/etc/") && !target.dropFirst(5).contains("/")
         if inEtc {
-            guard lckpwdf() == 0 else { throw .passwordLockFailed }
+            if ShadowLock.passwordLockDepth == 0 {
+                guard lckpwdf() == 0 else { throw .passwordLockFailed }
+            }
+            ShadowLock.passwordLockDepth += 1
             heldPasswordLock = true
         }
         let tries = inEtc ? 1 : 15
@@ -51,7 +58,8 @@ final class ShadowLock {
             heldFileLock = false
         }
         if heldPasswordLock {
-            ulckpwdf()
+            ShadowLock.passwordLockDepth -= 1
+            if ShadowLock.passwordLockDepth == 0 { ulckpwdf() }
             heldPasswordLock = false
         }
     }

@@ -72,8 +72,8 @@ public struct SubIDStore: Sendable {
         defer { lock.release() }
         let snapshot: Snapshot
         do throws(StoreError) {
-            guard let loaded = try load(missingOK: create) else { throw StoreError.missing(path: path) }
-            snapshot = loaded
+            // Why: a writer creates a missing file (mode 0644, root-owned), as shadow's commonio does.
+            snapshot = try load(missingOK: create) ?? Snapshot(file: SubIDFile(), status: nil)
         } catch { throw .store(error) }
         var file = snapshot.file
         do { try change(&file) } catch { throw .change(error) }

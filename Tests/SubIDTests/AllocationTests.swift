@@ -1,0 +1,116 @@
+import Testing
+@testable import SubID
+
+/// Cases from shadow's tests/subids (05-07, 63-66) and shadow-subid.md §3.1, with the
+/// upstream expectations (COUNT 10000 unless said).
+@Suite struct AllocationTests {
+    static let policy = AllocationPolicy(min: 100000, max: 600100000, count: 10000)
+
+    func allocate(_ text: String, _ policy: AllocationPolicy = policy) throws(AllocationError) -> IDRange {
+        try Allocator.firstFit(among: SubIDFile(parsing: text).entries.map(\.range), policy: policy, kind: .uid)
+    }
+
+    @Test func emptyFileGivesMin() throws {
+        #expect(try allocate("") == IDRange(start: 100000, count: 10000))
+    }
+
+    @Test func afterAnExistingRange() throws {
+        #expect(try allocate("root:110000:10000\n") == IDRange(start: 100000, count: 10000))
+        #expect(try allocate("root:100000:10000\n") == IDRange(start: 110000, count: 10000))
+    }
+
+    @Test func firstHoleLargeEnough() throws {
+        let text = "a:100000:10000\nb:115000:10000\nc:130000:70000\n"
+        #expect(try allocate(text) == IDRange(start: 200000, count: 10000))
+    }
+
+    @Test func endsExactlyAtMax() throws {
+        #expect(try allocate("root:100000:599990001\n") == IDRange(start: 600090001, count: 10000))
+        #expect(throws: AllocationError.exhausted(.uid, Self.policy)) { try allocate("root:100000:599990002\n") }
+    }
+
+    @Test func entriesAboveMaxDoNotBlock() throws {
+        #expect(try allocate("root:100000:599990001\nroot:600100001:10000\n") == IDRange(start: 600090001, count: 10000))
+    }
+
+    @Test func entryBelowMin() throws {
+        #expect(try allocate("root:90000:5000\n") == IDRange(start: 100000, count: 10000))
+    }
+
+    @Test func upstreamTest66SortAndDuplicates() throws {
+        let text = "root:100000:5000\n# x\nroot:90000:5000\nroot:100000:5000\n"
+        #expect(try allocate(text) == IDRange(start: 105000, count: 10000))
+    }
+
+    @Test func unsortedFileIsSortedFirst() throws {
+        #expect(try allocate("b:300000:10\na:100000:10000\n") == IDRange(start: 110000, count: 10000))
+    }
+
+    @Test func nisLineDoesNotHideLaterEntries() throws {
+        // shadow (4.13 and master) hands out 100000 here, overlapping b.
+        let text = "c:300000:10\n+nis\nb:100000:10000\n"
+        #expect(try allocate(text) == IDRange(start: 110000, count: 10000))
+    }
+
+    @Test func countZeroEntriesAreNoBarrier() throws {
+        let policy = AllocationPolicy(min: 100000, max: 600100000, count: 150000)
+        #expect(try allocate("z:200000:0\n", policy) == IDRange(start: 100000, count: 150000))
+    }
+
+    @Test func minEqualsMaxWithCountOne() throws {
+        #expect(try allocate("", AllocationPolicy(min: 100000, max: 100000, count: 1)) == IDRange(start: 100000, count: 1))
+    }
+
+    @Test(arguments: [
+        AllocationPolicy(min: 200, max: 100, count: 1),
+        AllocationPolicy(min: 100000, max: 100000, count: 100000),
+        AllocationPolicy(min: 100000, max: 100001, count: 3),
+        AllocationPolicy(min: 100000, max: 100000, count: 2),
+    ])
+    func invalidConfigurations(_ policy: AllocationPolicy) {
+        #expect(throws: AllocationError.invalidConfiguration(.uid, policy)) { try allocate("", policy) }
+    }
+
+    @Test func countZeroIsDisabled() {
+        let policy = AllocationPolicy(min: 1, max: 10, count: 0)
+        #expect(throws: AllocationError.disabled(.uid)) { try allocate("", policy) }
+    }
+
+    @Test func maxAtTopOfIdSpaceDoesNotWrap() throws {
+        let policy = AllocationPolicy(min: 4294967000, max: 4294967295, count: 100)
+        #expect(try allocate("a:4294967000:100\n", policy) == IDRange(start: 4294967100, count: 100))
+        #expect(throws: AllocationError.exhausted(.uid, policy)) { try allocate("a:4294967000:250\n", policy) }
+    }
+
+    @Test func propertyNeverOverlapsAndStaysInBounds() throws {
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<300 {
+            var text = ""
+            for _ in 0..<Int(rng.next() % 12) {
+                let start = 100000 + rng.next() % 400000
+                text += "u\(rng.next() % 5):\(start):\(rng.next() % 60000)\n"
+                if rng.next() % 7 == 0 { text += "+nis\n" }
+            }
+            let policy = AllocationPolicy(min: 100000, max: 600000, count: UInt32(1 + rng.next() % 70000))
+            let existing = SubIDFile(parsing: text).entries.map(\.range)
+            do {
+                let range = try Allocator.firstFit(among: existing, policy: policy, kind: .uid)
+                #expect(!existing.contains { $0.overlaps(range) })
+                #expect(range.start >= policy.min && range.end <= UInt64(policy.max) + 1 && range.count == policy.count)
+            } catch {
+                // Exhaustion must be real: no gap of `count` ids in [min, max].
+                var covered = existing.filter { !$0.isEmpty }.sorted()
+                covered.append(IDRange(start: UInt64(policy.max) + 1, count: 0)!)
+                var low = UInt64(policy.min)
+                var found = false
+                for r in covered {
+                    let high = min(UInt64(r.start), UInt64(policy.max) + 1)
+                    if high > low && high - low >= UInt64(policy.count) { found = true }
+                    low = max(low, r.end)
+                }
+                if UInt64(policy.max) + 1 > low && UInt64(policy.max) + 1 - low >= UInt64(policy.count) { found = true }
+                #expect(!found, "allocation failed although a gap exists: \(text)")
+            }
+        }
+    }
+}
