@@ -1,0 +1,58 @@
+# subid-toolkit: build, test, demo, install, bench.
+# `make demo` and `make test` install the Debian packages they need (as root).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+LIBEXECDIR = $(PREFIX)/libexec/subid-toolkit
+
+# Release builds carry the Swift stdlib inside (setuid ignores $ORIGIN rpaths; the toolchain
+# directory must not become part of a setuid binary's trust base).
+SWIFT_BUILD = swift build -c release --static-swift-stdlib
+BIN = $(shell swift build -c release --static-swift-stdlib --show-bin-path 2>/dev/null || echo .build/release)
+
+# Helpers that are setuid root once installed. Only those whose issue is done are installed:
+# a placeholder first on PATH would break every container start on the machine.
+SETUID_HELPERS_DONE =
+SETUID_HELPERS_PENDING = newuidmap newgidmap lxc-user-nic
+TOOLS = subid getsubids
+
+DEBIAN_PACKAGES = libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
+BENCH_PACKAGES = hyperfine
+
+.PHONY: all build deps bench-deps test unit integration demo install bench clean
+
+all: build
+
+deps:
+	@scripts/ensure-packages $(DEBIAN_PACKAGES)
+
+bench-deps:
+	@scripts/ensure-packages $(DEBIAN_PACKAGES) $(BENCH_PACKAGES)
+
+build: deps
+	$(SWIFT_BUILD)
+
+unit: deps
+	swift test
+
+integration: build
+	tests/integration/run $(BIN)
+
+test: unit integration
+
+demo: build
+	scripts/demo $(BIN)
+
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
+	for t in $(TOOLS); do install -m 0755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
+	for t in $(SETUID_HELPERS_DONE); do \
+	    install -o root -g root -m 4755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
+	@for t in $(SETUID_HELPERS_PENDING); do echo "make install: $$t is not implemented yet, not installed"; done
+
+bench: bench-deps build
+	bench/run $(BIN)
+
+clean:
+	rm -rf .build

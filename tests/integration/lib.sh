@@ -1,0 +1,42 @@
+# Assertions for integration tests: each prints one TAP-style line.
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $1"; shift; [ $# -gt 0 ] && printf '#   %s\n' "$@"; return 0; }
+
+# same NAME EXPECTED ACTUAL
+same() {
+    if [ "$2" == "$3" ]; then ok "$1"; else
+        not_ok "$1" "expected:" "$(printf '%s' "$2" | sed 's/^/    /')" "actual:" "$(printf '%s' "$3" | sed 's/^/    /')"
+    fi
+}
+
+# check NAME COMMAND...: passes when the command succeeds
+check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi; }
+
+# run_capture VAR COMMAND...: stdout, stderr and status of a command as one comparable text
+run_capture() {
+    local out err rc
+    out=$("${@:2}" 2>"$WORK/.err"); rc=$?
+    err=$(cat "$WORK/.err")
+    printf -v "$1" 'stdout:\n%s\nstderr:\n%s\nstatus: %s' "$out" "$err" "$rc"
+}
+
+# A throwaway user that exists only in this test's scratch /etc.
+new_user() { useradd -M -s /usr/sbin/nologin "$@" >/dev/null; }
+
+put() { printf '%s' "$2" > "$1"; }
+
+# Snapshot and restore the account files, so shadow's tools and ours start from the same state.
+save_accounts() {
+    mkdir -p "$WORK/saved"
+    for f in passwd group shadow gshadow subuid subgid login.defs; do
+        if [ -e "/etc/$f" ]; then cp -p "/etc/$f" "$WORK/saved/$f"; else rm -f "$WORK/saved/$f"; fi
+    done
+}
+restore_accounts() {
+    for f in passwd group shadow gshadow subuid subgid login.defs; do
+        if [ -e "$WORK/saved/$f" ]; then cp -p "$WORK/saved/$f" "/etc/$f"; else rm -f "/etc/$f"; fi
+        rm -f "/etc/$f-"
+    done
+    rm -f /etc/*.lock
+}
