@@ -13,6 +13,18 @@ struct SubIDCommand: ParsableCommand {
             previous version is kept as /etc/subuid- and /etc/subgid-.
             """,
         subcommands: [List.self, Grant.self, Revoke.self, Allocate.self, Check.self])
+
+    /// Our own failures read `subid: message` (as shadow's tools print theirs), not `Error: ...`.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as Failure {
+            fail(failure.description)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Where the files are: /etc unless --prefix names another root (as shadow's --prefix).
