@@ -46,10 +46,11 @@ demo: build
 
 install: build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
-	for t in $(TOOLS); do install -m 0755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
+	for t in $(TOOLS); do install -s -m 0755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
 	for t in $(SETUID_HELPERS_DONE); do \
-	    install -o root -g root -m 4755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
-	@for t in $(SETUID_HELPERS_PENDING); do echo "make install: $$t is not implemented yet, not installed"; done
+	    install -s -o root -g root -m 4755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
+	@for t in $(filter-out $(SETUID_HELPERS_DONE),$(SETUID_HELPERS_PENDING)); do \
+	    echo "make install: $$t is not implemented yet, not installed"; done
 
 bench: bench-deps build
 	bench/run $(BIN)
