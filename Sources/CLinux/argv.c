@@ -1,5 +1,7 @@
 #include "CLinux.h"
 
+#include <sys/auxv.h>
+
 #include <string.h>
 
 extern char **environ;

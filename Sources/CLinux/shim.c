@@ -1,6 +1,15 @@
 #include "CLinux.h"
 
-int clinux_block_interrupts(sigset_t *old) {
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <shadow.h>
+#include <string.h>
+#include <syslog.h>
+
+_Static_assert(sizeof(clinux_sigset) >= sizeof(sigset_t), "clinux_sigset too small");
+
+int clinux_block_interrupts(clinux_sigset *old) {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -11,15 +20,15 @@ int clinux_block_interrupts(sigset_t *old) {
     sigaddset(&set, SIGTTIN);
     sigaddset(&set, SIGTTOU);
     sigaddset(&set, SIGPIPE);
-    return sigprocmask(SIG_BLOCK, &set, old);
+    return sigprocmask(SIG_BLOCK, &set, (sigset_t *)old);
 }
 
-int clinux_restore_signals(const sigset_t *old) { return sigprocmask(SIG_SETMASK, old, NULL); }
+int clinux_restore_signals(const clinux_sigset *old) { return sigprocmask(SIG_SETMASK, (const sigset_t *)old, NULL); }
 
-int clinux_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+int clinux_open(const char *path, int flags, unsigned int mode) { return open(path, flags, (mode_t)mode); }
 
-int clinux_openat(int dirfd, const char *path, int flags, mode_t mode) {
-    return openat(dirfd, path, flags, mode);
+int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode) {
+    return openat(dirfd, path, flags, (mode_t)mode);
 }
 
 int clinux_process_exists(int pid) {
@@ -27,3 +36,8 @@ int clinux_process_exists(int pid) {
     if (kill((pid_t)pid, 0) == 0) return 1;
     return errno == EPERM; /* exists, owned by someone else */
 }
+
+void clinux_syslog(int priority, const char *message) { syslog(priority, "%s", message); }
+
+int clinux_lckpwdf(void) { return lckpwdf(); }
+int clinux_ulckpwdf(void) { return ulckpwdf(); }

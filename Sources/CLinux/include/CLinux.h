@@ -2,22 +2,16 @@
 #define CLINUX_H
 
 /* Must be defined here, not only in cSettings: the Swift importer reads this header and needs
-   the GNU-only declarations (unshare, setresuid, pipe2, ...) to be visible. */
+   the GNU-only declarations (unshare, setresuid, ...) to be visible. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
+/* Only headers whose declarations do not clash with Swift's Glibc module: a header that drags in
+   <sys/types.h> (and so <sys/select.h>) defines fd_set with another member name under
+   _GNU_SOURCE, and the importer then refuses both modules. Plain C types in the prototypes. */
 #include <sched.h>
-#include <shadow.h>
-#include <signal.h>
 #include <stdint.h>
-#include <sys/auxv.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <unistd.h>
 
 /* argv as the kernel passed it, captured by a constructor. Swift's CommandLine reads
@@ -29,20 +23,27 @@ char *const *clinux_argv(void);
 unsigned long clinux_at_secure(void);
 
 /* Blocks the signals a person or a tty can send (INT, TERM, HUP, QUIT, TSTP, TTIN, TTOU, PIPE)
-   so a critical section (a held /etc/subuid.lock) cannot be cut short; returns the old mask
-   through *old. */
-int clinux_block_interrupts(sigset_t *old);
-int clinux_restore_signals(const sigset_t *old);
+   so a critical section (a held /etc/subuid.lock) cannot be cut short. The old mask is kept in
+   an opaque buffer of clinux_sigset_size() bytes. */
+typedef struct { unsigned long bits[16]; } clinux_sigset;
+int clinux_block_interrupts(clinux_sigset *old);
+int clinux_restore_signals(const clinux_sigset *old);
 
 /* open(2) is variadic and cannot be called from Swift with a mode. */
-int clinux_open(const char *path, int flags, mode_t mode);
-int clinux_openat(int dirfd, const char *path, int flags, mode_t mode);
+int clinux_open(const char *path, int flags, unsigned int mode);
+int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode);
 
-/* Kills (signal 0) without Swift having to know pid_t's width. */
+/* kill(pid, 0): 1 when the process exists (even if owned by someone else). */
 int clinux_process_exists(int pid);
 
-static inline int clinux_s_isreg(mode_t m) { return S_ISREG(m); }
-static inline int clinux_s_isdir(mode_t m) { return S_ISDIR(m); }
-static inline int clinux_s_islnk(mode_t m) { return S_ISLNK(m); }
+/* syslog(3) is variadic: one preformatted message. */
+void clinux_syslog(int priority, const char *message);
+
+/* lckpwdf/ulckpwdf (<shadow.h> is not in Swift's Glibc module). */
+int clinux_lckpwdf(void);
+int clinux_ulckpwdf(void);
+
+static inline int clinux_s_isreg(unsigned int m) { return (m & 0170000) == 0100000; }
+static inline int clinux_s_isdir(unsigned int m) { return (m & 0170000) == 0040000; }
 
 #endif

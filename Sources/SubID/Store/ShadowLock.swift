@@ -30,7 +30,7 @@ final class ShadowLock {
         let inEtc = target.hasPrefix("/etc/") && !target.dropFirst(5).contains("/")
         if inEtc {
             if ShadowLock.passwordLockDepth == 0 {
-                guard lckpwdf() == 0 else { throw .passwordLockFailed }
+                guard clinux_lckpwdf() == 0 else { throw .passwordLockFailed }
             }
             ShadowLock.passwordLockDepth += 1
             heldPasswordLock = true
@@ -59,7 +59,7 @@ final class ShadowLock {
         }
         if heldPasswordLock {
             ShadowLock.passwordLockDepth -= 1
-            if ShadowLock.passwordLockDepth == 0 { ulckpwdf() }
+            if ShadowLock.passwordLockDepth == 0 { clinux_ulckpwdf() }
             heldPasswordLock = false
         }
     }

@@ -64,7 +64,7 @@ public struct SubIDStore: Sendable {
     public func update<E: Error>(
         createIfMissing create: Bool = false, _ change: (inout SubIDFile) throws(E) -> Void
     ) throws(UpdateError<E>) -> SubIDFile {
-        var oldMask = sigset_t()
+        var oldMask = clinux_sigset()
         clinux_block_interrupts(&oldMask)
         defer { clinux_restore_signals(&oldMask) }
         let lock = ShadowLock(target: path)
