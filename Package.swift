@@ -46,13 +46,16 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "SubID", dependencies: ["LinuxSys"], swiftSettings: strict),
         .target(name: "HelperSupport", dependencies: ["LinuxSys"], swiftSettings: strict),
+        // newuidmap and newgidmap: shadow's checks, in shadow's order, on a /proc dirfd.
+        .target(name: "MapHelper", dependencies: ["SubID", "HelperSupport", "LinuxSys", "CLinux", "CLibcap"],
+                swiftSettings: strict),
 
         // setuid helpers (later issues; honest placeholders until then).
         .executableTarget(
-            name: "newuidmap", dependencies: ["SubID", "HelperSupport"],
+            name: "newuidmap", dependencies: ["MapHelper", "SubID"],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
-            name: "newgidmap", dependencies: ["SubID", "HelperSupport"],
+            name: "newgidmap", dependencies: ["MapHelper", "SubID"],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
             name: "lxc-user-nic", dependencies: ["SubID", "HelperSupport"],
@@ -72,5 +75,6 @@ let package = Package(
             swiftSettings: strict, linkerSettings: hardenedLinker),
 
         .testTarget(name: "SubIDTests", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        .testTarget(name: "MapHelperTests", dependencies: ["MapHelper", "SubID"], swiftSettings: strict),
     ]
 )

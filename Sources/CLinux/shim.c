@@ -6,6 +6,9 @@
 #include <shadow.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
 
 _Static_assert(sizeof(clinux_sigset) >= sizeof(sigset_t), "clinux_sigset too small");
 
@@ -41,3 +44,20 @@ void clinux_syslog(int priority, const char *message) { syslog(priority, "%s", m
 
 int clinux_lckpwdf(void) { return lckpwdf(); }
 int clinux_ulckpwdf(void) { return ulckpwdf(); }
+
+int clinux_set_keepcaps(int on) { return prctl(PR_SET_KEEPCAPS, (unsigned long)on, 0UL, 0UL, 0UL); }
+
+int clinux_fd_is_on_procfs(int fd) {
+    struct statfs st;
+    if (fstatfs(fd, &st) != 0) return -1;
+    return st.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */;
+}
+
+int clinux_pidfd_send_signal(int pidfd, int sig) {
+#ifdef SYS_pidfd_send_signal
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}

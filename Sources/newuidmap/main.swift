@@ -1,5 +1,5 @@
-import HelperSupport
+import MapHelper
+import SubID
 
-// Placeholder until its issue is done: it must never pretend to have succeeded.
-let startup = HelperStartup.begin(program: "newuidmap")
-HelperOutput.fail(startup.program, "not implemented yet", status: 1)
+// Drop-in for shadow's newuidmap; the checks live in MapHelper.
+MapHelper.run(.uid)

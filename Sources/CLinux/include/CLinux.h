@@ -43,6 +43,15 @@ void clinux_syslog(int priority, const char *message);
 int clinux_lckpwdf(void);
 int clinux_ulckpwdf(void);
 
+/* prctl(2) is variadic. */
+int clinux_set_keepcaps(int on);
+
+/* 1 when fd lives on procfs (statfs f_type == PROC_SUPER_MAGIC), 0 when not, -1 on error. */
+int clinux_fd_is_on_procfs(int fd);
+
+/* pidfd_send_signal(2), which glibc 2.36 does not wrap; sig 0 probes that the process lives. */
+int clinux_pidfd_send_signal(int pidfd, int sig);
+
 static inline int clinux_s_isreg(unsigned int m) { return (m & 0170000) == 0100000; }
 static inline int clinux_s_isdir(unsigned int m) { return (m & 0170000) == 0040000; }
 

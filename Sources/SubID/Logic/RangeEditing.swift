@@ -2,9 +2,15 @@
 extension SubIDFile {
     /// Whether `range` is wholly authorised for `identity`, following chains of adjacent or
     /// overlapping entries as shadow's have_range does (`foo:100:10` + `foo:110:10` cover 100-119).
-    public func covers(_ range: IDRange, for identity: OwnerIdentity) -> Bool {
+    public func covers(
+        _ range: IDRange, for identity: OwnerIdentity, aliasOwns: (String) -> Bool = { _ in false }
+    ) -> Bool {
         guard !range.isEmpty else { return false }
-        let owned = ranges(of: identity).filter { !$0.isEmpty }
+        var owned: [IDRange] = []
+        for line in lines {
+            guard let entry = line.entry, !entry.range.isEmpty, entry.range.overlaps(range) else { continue }
+            if identity.owns(entry.owner) || aliasOwns(entry.owner) { owned.append(entry.range) }
+        }
         var next = UInt64(range.start)
         while next < range.end {
             guard let holder = owned.first(where: { UInt64($0.start) <= next && next < $0.end }) else { return false }

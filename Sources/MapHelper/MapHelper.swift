@@ -1,0 +1,131 @@
+import CLinux
+import Glibc
+import HelperSupport
+import LinuxSys
+import SubID
+
+/// newuidmap and newgidmap: shadow 4.13's checks in shadow's order, with its messages and exit
+/// statuses, and the fixes later shadow made (see README). Each step's failure ends the process.
+public enum MapHelper {
+    public static func run(_ kind: IDKind) -> Never {
+        let program = kind == .uid ? "newuidmap" : "newgidmap"
+        let startup = HelperStartup.begin(program: program)
+        let word = kind == .uid ? "uid" : "gid"
+        func usage() -> Never {
+            HelperOutput.standardError(
+                "usage: \(program) <pid|fd:N> <\(word)> <lower\(word)> <count> [ <\(word)> <lower\(word)> <count> ] ... \n")
+            startup.exit(1)
+        }
+        func fail(_ message: String) -> Never { HelperOutput.fail(program, message) }
+
+        // 1. Arguments and target.
+        guard let first = startup.arguments.first, let target = MapTarget.parse(first) else { usage() }
+        let directory: Int32
+        do { directory = try target.openDirectory() } catch {
+            switch error {
+            case .cannotOpen(let pid): fail("Could not open proc directory for target \(pid)")
+            case .badDescriptor: usage()
+            }
+        }
+        let targetLabel: String = switch target {
+        case .pid(let pid): "\(pid)"
+        case .descriptor(let fd): "fd:\(fd)"
+        }
+
+        // 2. Who is calling.
+        let users = SystemUserDatabase()
+        guard let caller = Caller.identify(users: users) else {
+            clinux_syslog(LOG_AUTHPRIV | LOG_WARNING, "Cannot determine the user name of the caller (UID \(getuid()))")
+            fail("Cannot determine your user name.")
+        }
+
+        // 3. The target must be the caller's: its /proc directory is owned by its euid and egid.
+        var st = stat()
+        guard fstat(directory, &st) == 0 else { fail("Could not stat directory for target \(targetLabel)") }
+        let defs = LoginDefs(parsing: (try? Files.read("/etc/login.defs", followSymlinks: true, limit: 1 << 20)) ?? [])
+        let auxGroups = defs.flag("GRANT_AUX_GROUP_SUBIDS")
+        let account = caller.account
+        if caller.realUID != account.uid || (!auxGroups && caller.realGID != account.gid)
+            || account.uid != st.st_uid || caller.realGID != st.st_gid {
+            let what = kind == .uid ? "Target process" : "Target"
+            fail("\(what) \(targetLabel) is owned by a different user: uid:\(caller.realUID) pw_uid:\(account.uid) "
+                 + "st_uid:\(st.st_uid), gid:\(caller.realGID) pw_gid:\(account.gid) st_gid:\(st.st_gid)")
+        }
+
+        // 4. The subordinate file (shadow 4.13 fails silently here; 4.18+ says why).
+        let store = SubIDStore(kind: kind)
+        let file: SubIDFile
+        do { file = try store.read() } catch {
+            switch error {
+            case .missing: fail("cannot open \(store.path): No such file or directory")
+            case .symlink: fail("cannot open \(store.path): Too many levels of symbolic links")
+            default: fail("cannot open \(store.path): \(error)")
+            }
+        }
+
+        // 5. The triples.
+        let extents: [IDMapExtent]
+        switch IDMapArguments.parse(startup.arguments.dropFirst()) {
+        case .success(let parsed): extents = parsed
+        case .failure(.usage): usage()
+        case .failure(.overflow): fail("subuid overflow detected.")
+        case .failure(.notEnoughArguments(let ranges, let count)):
+            HelperOutput.standardError("ranges: \(ranges) argc: \(count)\n")
+            HelperOutput.standardError("\(program): Not enough arguments to form \(ranges) mappings\n")
+            usage()
+        }
+
+        // 6. Authorisation, then the shape checks the kernel would otherwise fail obscurely.
+        let identity = OwnerIdentity(name: account.name, uid: account.uid)
+        let policy = IDMapPolicy(kind: kind, caller: identity, ownID: kind == .uid ? account.uid : caller.realGID)
+        let verdict: IDMapPolicy.Verdict
+        switch policy.verify(extents, against: file, aliasOwns: { users.user(named: $0)?.uid == account.uid }) {
+        case .success(let v): verdict = v
+        case .failure(.notAllowed(let extent)): fail("\(word) range \(extent) not allowed")
+        case .failure(.overlapping(let a, let b)): fail("\(word) ranges \(a) and \(b) overlap")
+        case .failure(.tooManyExtents(let n)): fail("too many ranges: \(n) (the kernel takes at most \(IDMapArguments.maximumExtents))")
+        case .failure(.mapTooLong(let n)): fail("map is \(n) bytes (the kernel takes less than 4096)")
+        }
+        if extents.isEmpty {
+            // shadow 4.13 writes nothing and the kernel answers EINVAL; say so the same way.
+            fail("write to \(word)_map failed: Invalid argument")
+        }
+
+        // 7. newgidmap: setgroups before gid_map.
+        if kind == .gid && !verdict.authorisedBySubordinateFile {
+            do {
+                if try !MapWriter.denySetgroups(in: directory) {
+                    HelperOutput.standardError("\(program): kernel doesn't support setgroups restrictions\n")
+                }
+            } catch {
+                switch error {
+                case .open(let e): fail("couldn't open process setgroups: \(e)")
+                case .read(let e): fail("failed to read setgroups: \(e)")
+                case .seek(let e): fail("failed to seek setgroups: \(e)")
+                case .write(let e): fail("failed to setgroups deny\n policy: \(e)")
+                }
+            }
+        }
+
+        // 8. Only the capability the write needs, then the one write.
+        do {
+            try CapabilityDrop.apply(
+                kind: kind == .uid ? .uid : .gid,
+                mapsHostRoot: kind == .uid && extents.contains { $0.outside == 0 }, realUID: caller.realUID)
+        } catch {
+            switch error {
+            case .keepCaps: fail("Could not prctl(PR_SET_KEEPCAPS)")
+            case .setEffectiveUID(let uid): fail("Could not seteuid to \(uid)")
+            case .setCaps: fail("Could not set caps")
+            }
+        }
+        let mapFile = "\(word)_map"
+        do { try MapWriter.write(IDMapPolicy.render(extents), to: mapFile, in: directory) } catch {
+            switch error {
+            case .open(let e): fail("open of \(mapFile) failed: \(e)")
+            case .write(let e): fail("write to \(mapFile) failed: \(e)")
+            }
+        }
+        startup.exit(0)
+    }
+}

@@ -1,0 +1,50 @@
+import CLinux
+import Glibc
+import SystemPackage
+
+/// The two writes, relative to the target's /proc directory fd.
+enum MapWriter {
+    enum SetgroupsFailure: Error {
+        case open(Errno)
+        case read(Errno)
+        case seek(Errno)
+        case write(Errno)
+    }
+
+    /// newgidmap: "deny" unless some extent came from /etc/subgid (CVE-2018-7169). An existing
+    /// "deny" is left (the file is write-once); "allow" is the default and never written.
+    /// Returns false when the kernel has no setgroups file (shadow warns and carries on).
+    static func denySetgroups(in directory: Int32) throws(SetgroupsFailure) -> Bool {
+        let fd = clinux_openat(directory, "setgroups", O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0)
+        if fd < 0 {
+            if errno == ENOENT { return false }
+            throw .open(Errno(rawValue: errno))
+        }
+        defer { close(fd) }
+        var current = [UInt8](repeating: 0, count: 64)
+        let got = current.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        guard got >= 0 else { throw .read(Errno(rawValue: errno)) }
+        if got >= 5 && current[0..<5].elementsEqual(Array("deny\n".utf8)) { return true }
+        guard lseek(fd, 0, SEEK_SET) >= 0 else { throw .seek(Errno(rawValue: errno)) }
+        let policy = Array("deny\n".utf8)
+        let wrote = policy.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard wrote == policy.count else { throw .write(Errno(rawValue: errno)) }
+        return true
+    }
+
+    enum MapFailure: Error {
+        case open(Errno)
+        case write(Errno)
+    }
+
+    /// One write of the whole map: the kernel accepts a map only in a single write.
+    static func write(_ text: String, to name: String, in directory: Int32) throws(MapFailure) {
+        let fd = clinux_openat(directory, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0)
+        guard fd >= 0 else { throw .open(Errno(rawValue: errno)) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        let wrote = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        // A short write is a failure too: the kernel took part of a map or none.
+        guard wrote == bytes.count else { throw .write(wrote < 0 ? Errno(rawValue: errno) : .ioError) }
+    }
+}
