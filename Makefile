@@ -8,8 +8,9 @@ LIBEXECDIR = $(PREFIX)/libexec/subid-toolkit
 
 # Release builds carry the Swift stdlib inside (setuid ignores $ORIGIN rpaths; the toolchain
 # directory must not become part of a setuid binary's trust base).
-SWIFT_BUILD = swift build -c release --static-swift-stdlib
-BIN = $(shell swift build -c release --static-swift-stdlib --show-bin-path 2>/dev/null || echo .build/release)
+SWIFT_BUILD = swift build -c release --static-swift-stdlib --disable-local-rpath
+# Every binary, whichever way it was built, is staged here; tests, demo, bench and install use it.
+BIN = .build/stage
 
 # Helpers that are setuid root once installed. Only those whose issue is done are installed:
 # a placeholder first on PATH would break every container start on the machine.
@@ -17,8 +18,10 @@ SETUID_HELPERS_DONE =
 SETUID_HELPERS_PENDING = newuidmap newgidmap lxc-user-nic
 TOOLS = subid getsubids
 
-DEBIAN_PACKAGES = libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
+DEBIAN_PACKAGES = g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
 BENCH_PACKAGES = hyperfine
+
+SHELL = /bin/bash
 
 .PHONY: all build deps bench-deps test unit integration demo install bench clean
 
@@ -31,7 +34,11 @@ bench-deps:
 	@scripts/ensure-packages $(DEBIAN_PACKAGES) $(BENCH_PACKAGES)
 
 build: deps
+	mkdir -p .build-cxx && ln -sf "$$(g++ -print-file-name=libstdc++.a)" .build-cxx/libstdc++.a \
+	    && ln -sf "$$(g++ -print-file-name=libcap.a)" .build-cxx/libcap.a
 	$(SWIFT_BUILD)
+	rm -rf $(BIN) && mkdir -p $(BIN)
+	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,newuidmap,newgidmap,lxc-user-nic,usernsexec,userbox} $(BIN)/
 
 unit: deps
 	swift test

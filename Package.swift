@@ -7,10 +7,18 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-// Privileged or exec-per-container binaries: full RELRO. They link no Foundation and no
-// ArgumentParser; the Makefile builds them with --static-swift-stdlib (setuid ignores $ORIGIN).
+// Privileged or exec-per-container binaries: full RELRO, and as little dynamic linking as glibc
+// allows. The Makefile builds them with --static-swift-stdlib (setuid ignores $ORIGIN rpaths) and
+// puts a libstdc++.a link in .build-cxx, which -L finds before the shared libstdc++: the C++
+// runtime under Swift's then needs no symbol look-ups at start (measured: 3.5 ms -> 1.8 ms per
+// newuidmap call). glibc itself stays dynamic: NSS modules (systemd, sss, ldap) are dlopened and
+// crash in a static-PIE binary (measured: libnss_systemd, getpwnam of an unknown user).
+let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 let hardenedLinker: [LinkerSetting] = [
-    .unsafeFlags(["-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro"])
+    .unsafeFlags([
+        "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro",
+        "-Xlinker", "--as-needed", "-L\(packageDirectory)/.build-cxx", "-Xclang-linker", "-static-libgcc",
+    ])
 ]
 
 let package = Package(
@@ -34,7 +42,9 @@ let package = Package(
         // C: our shim (argv capture, privileged-environment scrub, GNU-only declarations).
         .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
         // The Debian -dev libraries we link.
-        .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
+        // No pkgConfig for libcap: its -L/usr/lib/... would come before .build-cxx, where the helpers find
+        // libcap.a (the module map links "cap" by itself).
+        .systemLibrary(name: "CLibcap", providers: [.apt(["libcap-dev"])]),
         .systemLibrary(name: "CLibseccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "CLibpam", pkgConfig: "pam", providers: [.apt(["libpam0g-dev"])]),
         .systemLibrary(name: "CLibaudit", pkgConfig: "audit", providers: [.apt(["libaudit-dev"])]),

@@ -24,23 +24,33 @@ public enum Files {
         if fstat(fd, &st) != 0 { throw SystemError("stat", path, Errno(rawValue: errno)) }
         guard clinux_s_isreg(st.st_mode) != 0 else { throw SystemError("read", path, .isDirectory) }
         guard Int(st.st_size) <= limit else { throw SystemError("read", path, .fileTooLarge) }
-        var buffer = [UInt8](repeating: 0, count: max(Int(st.st_size), 4096))
-        var used = 0
+        // Read straight into uninitialised capacity (no zero-filling); grow if the file grew.
+        var capacity = max(Int(st.st_size) + 1, 4096)
         while true {
-            if used == buffer.count {
-                guard buffer.count < limit else { throw SystemError("read", path, .fileTooLarge) }
-                buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+            var failure: Errno?
+            var full = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                var used = 0
+                while used < buffer.count {
+                    let got = Glibc.read(fd, buffer.baseAddress! + used, buffer.count - used)
+                    if got < 0 {
+                        if errno == EINTR { continue }
+                        failure = Errno(rawValue: errno)
+                        break
+                    }
+                    if got == 0 { break }
+                    used += got
+                }
+                full = used == buffer.count
+                initialized = used
             }
-            let got = buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress! + used, raw.count - used) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("read", path, Errno(rawValue: errno))
-            }
-            if got == 0 { break }
-            used += got
+            if let failure { throw SystemError("read", path, failure) }
+            if !full { return bytes }
+            // Filled the buffer: there may be more. Start over with room to spare.
+            guard capacity < limit else { throw SystemError("read", path, .fileTooLarge) }
+            capacity = min(capacity * 2, limit + 1)
+            guard lseek(fd, 0, SEEK_SET) == 0 else { throw SystemError("seek", path, Errno(rawValue: errno)) }
         }
-        buffer.removeSubrange(used...)
-        return buffer
     }
 
     /// Writes every byte, retrying short writes and EINTR.

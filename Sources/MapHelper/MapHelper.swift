@@ -42,10 +42,14 @@ public enum MapHelper {
         // 3. The target must be the caller's: its /proc directory is owned by its euid and egid.
         var st = stat()
         guard fstat(directory, &st) == 0 else { fail("Could not stat directory for target \(targetLabel)") }
-        let defs = LoginDefs(parsing: (try? Files.read("/etc/login.defs", followSymlinks: true, limit: 1 << 20)) ?? [])
-        let auxGroups = defs.flag("GRANT_AUX_GROUP_SUBIDS")
         let account = caller.account
-        if caller.realUID != account.uid || (!auxGroups && caller.realGID != account.gid)
+        // GRANT_AUX_GROUP_SUBIDS only matters when the real gid is not the account's primary one;
+        // reading login.defs only then spares most calls the work (same outcome as shadow).
+        func auxGroupsGranted() -> Bool {
+            let defs = LoginDefs(parsing: (try? Files.read("/etc/login.defs", followSymlinks: true, limit: 1 << 20)) ?? [])
+            return defs.flag("GRANT_AUX_GROUP_SUBIDS")
+        }
+        if caller.realUID != account.uid || (caller.realGID != account.gid && !auxGroupsGranted())
             || account.uid != st.st_uid || caller.realGID != st.st_gid {
             let what = kind == .uid ? "Target process" : "Target"
             fail("\(what) \(targetLabel) is owned by a different user: uid:\(caller.realUID) pw_uid:\(account.uid) "
@@ -120,7 +124,7 @@ public enum MapHelper {
             }
         }
         let mapFile = "\(word)_map"
-        do { try MapWriter.write(IDMapPolicy.render(extents), to: mapFile, in: directory) } catch {
+        do { try MapWriter.write(IDMapPolicy.renderBytes(extents), to: mapFile, in: directory) } catch {
             switch error {
             case .open(let e): fail("open of \(mapFile) failed: \(e)")
             case .write(let e): fail("write to \(mapFile) failed: \(e)")

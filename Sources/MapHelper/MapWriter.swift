@@ -38,11 +38,10 @@ enum MapWriter {
     }
 
     /// One write of the whole map: the kernel accepts a map only in a single write.
-    static func write(_ text: String, to name: String, in directory: Int32) throws(MapFailure) {
+    static func write(_ bytes: [UInt8], to name: String, in directory: Int32) throws(MapFailure) {
         let fd = clinux_openat(directory, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0)
         guard fd >= 0 else { throw .open(Errno(rawValue: errno)) }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
         let wrote = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         // A short write is a failure too: the kernel took part of a map or none.
         guard wrote == bytes.count else { throw .write(wrote < 0 ? Errno(rawValue: errno) : .ioError) }

@@ -56,13 +56,40 @@ public struct IDMapPolicy: Sendable {
             }
         }
         if extents.count > IDMapArguments.maximumExtents { return .failure(.tooManyExtents(extents.count)) }
-        let length = IDMapPolicy.render(extents).utf8.count
+        let length = IDMapPolicy.renderBytes(extents).count
         if length >= 4096 { return .failure(.mapTooLong(length)) }
         return .success(())
     }
 
     /// The text written, in one write, to uid_map or gid_map.
     public static func render(_ extents: [IDMapExtent]) -> String {
-        extents.map(\.mapLine).joined()
+        String(decoding: renderBytes(extents), as: UTF8.self)
+    }
+
+    /// The same as bytes, built directly: this runs in every newuidmap call.
+    public static func renderBytes(_ extents: [IDMapExtent]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(extents.count * 24)
+        func append(_ value: UInt32) {
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var n = value, count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                repeat {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(n % 10)
+                    n /= 10
+                    count += 1
+                } while n > 0
+                for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+            }
+        }
+        for extent in extents {
+            append(extent.inside)
+            out.append(0x20)
+            append(extent.outside)
+            out.append(0x20)
+            append(extent.count)
+            out.append(0x0A)
+        }
+        return out
     }
 }

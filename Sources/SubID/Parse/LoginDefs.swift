@@ -1,48 +1,63 @@
 /// /etc/login.defs, read as shadow 4.13 reads it: one `NAME VALUE` per line, blanks and `#`
 /// lines skipped, the value may be wrapped in double quotes, the last definition of a name wins.
 public struct LoginDefs: Sendable {
-    public private(set) var values: [String: String] = [:]
+    /// The file as read; look-ups scan it (a handful of look-ups per run is cheaper than building
+    /// a dictionary, which matters in the setuid helpers' start-up).
+    private let bytes: [UInt8]
 
-    public init() {}
+    public init() { bytes = [] }
 
-    public init(parsing bytes: [UInt8]) {
-        var lineStart = 0
-        while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            parseLine(bytes[lineStart..<lineEnd])
-            lineStart = lineEnd + 1
-        }
-    }
+    public init(parsing bytes: [UInt8]) { self.bytes = bytes }
 
     public init(parsing text: String) { self.init(parsing: Array(text.utf8)) }
 
-    private mutating func parseLine(_ raw: ArraySlice<UInt8>) {
-        var line = raw
-        while let last = line.last, ShadowNumber.isSpace(last) { line.removeLast() }
-        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        while let first = line.first, isBlank(first) { line.removeFirst() }
-        guard let first = line.first, first != UInt8(ascii: "#") else { return }
-        guard let nameEnd = line.firstIndex(where: isBlank) else { return }
-        let name = line[line.startIndex..<nameEnd]
-        var value = line[nameEnd...]
-        while let c = value.first, isBlank(c) || c == UInt8(ascii: "\"") { value.removeFirst() }
-        if let quote = value.firstIndex(of: UInt8(ascii: "\"")) { value = value[value.startIndex..<quote] }
-        values[String(decoding: name, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
+    /// The value of the last `name` line, as shadow's def_load reads it. Plain index arithmetic:
+    /// this runs in the setuid helpers' start-up, where every generic instantiation costs.
+    private func value(of name: String) -> String? {
+        let wanted = Array(name.utf8)
+        return bytes.withUnsafeBufferPointer { bytes -> String? in
+            var found: Range<Int>?
+            let count = bytes.count
+            var lineStart = 0
+            while lineStart < count {
+                var lineEnd = lineStart
+                while lineEnd < count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                var start = lineStart, end = lineEnd
+                while end > start && ShadowNumber.isSpace(bytes[end - 1]) { end -= 1 }
+                while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+                var nameEnd = start
+                while nameEnd < end && bytes[nameEnd] != 0x20 && bytes[nameEnd] != 0x09 { nameEnd += 1 }
+                if start < end && bytes[start] != UInt8(ascii: "#") && nameEnd < end && nameEnd - start == wanted.count
+                    && UnsafeBufferPointer(rebasing: bytes[start..<nameEnd]).elementsEqual(wanted) {
+                    var valueStart = nameEnd
+                    while valueStart < end && (bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 || bytes[valueStart] == 0x22) {
+                        valueStart += 1
+                    }
+                    var valueEnd = valueStart
+                    while valueEnd < end && bytes[valueEnd] != 0x22 { valueEnd += 1 }
+                    found = valueStart..<valueEnd
+                }
+                lineStart = lineEnd + 1
+            }
+            return found.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        }
     }
 
-    public subscript(name: String) -> String? { values[name] }
+    public subscript(name: String) -> String? { value(of: name) }
 
     /// A number as shadow's getdef_ulong reads it; a value that does not parse gives the default
     /// (shadow prints "configuration error" and does the same).
     public func number(_ name: String, default fallback: UInt32) -> UInt32 {
-        guard let text = values[name] else { return fallback }
+        guard let text = value(of: name) else { return fallback }
         guard case .success(let value) = ShadowNumber.parse(Array(text.utf8)) else { return fallback }
         return value
     }
 
     public func flag(_ name: String) -> Bool {
-        values[name].map { $0.lowercased() == "yes" } ?? false
+        guard let value = value(of: name) else { return false }
+        // strcasecmp(value, "yes"), without Unicode case mapping.
+        let bytes = Array(value.utf8)
+        return bytes.count == 3 && bytes[0] | 0x20 == 0x79 && bytes[1] | 0x20 == 0x65 && bytes[2] | 0x20 == 0x73
     }
 
     /// SUB_UID_MIN/MAX/COUNT or SUB_GID_MIN/MAX/COUNT with shadow's defaults.
