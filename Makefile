@@ -14,7 +14,7 @@ BIN = .build/stage
 
 # Helpers that are setuid root once installed. Only those whose issue is done are installed:
 # a placeholder first on PATH would break every container start on the machine.
-SETUID_HELPERS_DONE =
+SETUID_HELPERS_DONE = newuidmap newgidmap
 SETUID_HELPERS_PENDING = newuidmap newgidmap lxc-user-nic
 TOOLS = subid getsubids
 

@@ -13,11 +13,14 @@ let strict: [SwiftSetting] = [
 // runtime under Swift's then needs no symbol look-ups at start (measured: 3.5 ms -> 1.8 ms per
 // newuidmap call). glibc itself stays dynamic: NSS modules (systemd, sss, ldap) are dlopened and
 // crash in a static-PIE binary (measured: libnss_systemd, getpwnam of an unknown user).
+// lld packs the ~17,000 relative relocations of the Swift runtime into DT_RELR (glibc 2.36+):
+// 859k -> 767k instructions per newuidmap call (shadow's: 756k).
 let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 let hardenedLinker: [LinkerSetting] = [
     .unsafeFlags([
         "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro",
         "-Xlinker", "--as-needed", "-L\(packageDirectory)/.build-cxx", "-Xclang-linker", "-static-libgcc",
+        "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
     ])
 ]
 
