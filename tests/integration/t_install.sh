@@ -1,10 +1,11 @@
 # make install: modes, static Swift stdlib, full RELRO; the environment scrub in setuid binaries.
 dest=$SCRATCH/dest
-make -s -C "$REPO" install DESTDIR="$dest" PREFIX=/usr SETUID_HELPERS_DONE="newuidmap" >"$WORK/install.log" 2>&1
+make -s -C "$REPO" install DESTDIR="$dest" PREFIX=/usr >"$WORK/install.log" 2>&1
 same "make install succeeds" 0 $?
 same "subid and getsubids installed 0755" "755 0:0
 755 0:0" "$(stat -c '%a %u:%g' "$dest/usr/bin/subid" "$dest/usr/bin/getsubids")"
-same "setuid helpers installed root 4755" "4755 0:0" "$(stat -c '%a %u:%g' "$dest/usr/bin/newuidmap")"
+same "setuid helpers installed root 4755" "4755 0:0
+4755 0:0" "$(stat -c "%a %u:%g" "$dest/usr/bin/newuidmap" "$dest/usr/bin/newgidmap")"
 for b in getsubids subid newuidmap newgidmap lxc-user-nic; do
     if ldd "$BIN/$b" | grep -q libswift; then not_ok "$b links no Swift shared library" "$(ldd "$BIN/$b")"
     else ok "$b links no Swift shared library"; fi
