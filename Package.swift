@@ -76,7 +76,12 @@ let package = Package(
 
         // Unprivileged tools and the runtime.
         .target(name: "Runtime", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
-        .executableTarget(name: "usernsexec", dependencies: ["SubID", "HelperSupport"], swiftSettings: strict),
+        .target(
+            name: "NamespaceExec",
+            dependencies: ["SubID", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .executableTarget(
+            name: "usernsexec",
+            dependencies: ["NamespaceExec", "HelperSupport", "LinuxSys", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         .executableTarget(name: "userbox", dependencies: ["Runtime", "HelperSupport"], swiftSettings: strict),
         .executableTarget(
             name: "subid",
@@ -88,6 +93,7 @@ let package = Package(
             swiftSettings: strict, linkerSettings: hardenedLinker),
 
         .testTarget(name: "SubIDTests", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),
         .testTarget(name: "MapHelperTests", dependencies: ["MapHelper", "SubID"], swiftSettings: strict),
     ]
 )

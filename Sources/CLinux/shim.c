@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 
 _Static_assert(sizeof(clinux_sigset) >= sizeof(sigset_t), "clinux_sigset too small");
 
@@ -60,4 +61,17 @@ int clinux_pidfd_send_signal(int pidfd, int sig) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+long clinux_lgetxattr(const char *path, const char *name, void *value, unsigned long size) {
+    return (long)lgetxattr(path, name, value, size);
+}
+int clinux_lsetxattr(const char *path, const char *name, const void *value, unsigned long size) {
+    return lsetxattr(path, name, value, size, 0);
+}
+long clinux_fgetxattr(int fd, const char *name, void *value, unsigned long size) {
+    return (long)fgetxattr(fd, name, value, size);
+}
+int clinux_fsetxattr(int fd, const char *name, const void *value, unsigned long size) {
+    return fsetxattr(fd, name, value, size, 0);
 }

@@ -52,6 +52,35 @@ int clinux_fd_is_on_procfs(int fd);
 /* pidfd_send_signal(2), which glibc 2.36 does not wrap; sig 0 probes that the process lives. */
 int clinux_pidfd_send_signal(int pidfd, int sig);
 
+/* usernsexec: fork a child that unshares user and mount namespaces, reports on `ready`
+   (an int: 0 or errno), waits for one byte on `go`, then drops supplementary groups, switches to
+   uid/gid (ids inside the namespace), makes / a slave mount, and execvp()s argv. A failure after
+   `go` is reported on `error` as two ints (stage, errno); `error` is CLOEXEC, so EOF there means
+   the exec happened. Everything between fork and exec is C. Returns the pid or -1. */
+typedef struct { int pid; int ready_fd; int go_fd; int error_fd; } clinux_userns_child;
+enum { CLINUX_STAGE_SETGROUPS = 1, CLINUX_STAGE_SETGID = 2, CLINUX_STAGE_SETUID = 3,
+       CLINUX_STAGE_UNSHARE_MOUNT = 4, CLINUX_STAGE_EXEC = 5 };
+int clinux_userns_fork(char *const argv[], unsigned int uid, unsigned int gid, clinux_userns_child *child);
+
+/* posix_spawn of argv[0] (an absolute path) with the given environment; returns pid or -1. */
+int clinux_spawn(char *const argv[], char *const envp[]);
+
+/* waitpid, retrying EINTR; returns the raw status or -1. */
+int clinux_wait(int pid);
+static inline int clinux_wifexited(int s) { return (s & 0x7f) == 0; }
+static inline int clinux_wexitstatus(int s) { return (s >> 8) & 0xff; }
+static inline int clinux_wifsignaled(int s) { return (s & 0x7f) != 0 && (s & 0x7f) != 0x7f; }
+static inline int clinux_wtermsig(int s) { return s & 0x7f; }
+
+/* Ignore or restore SIGINT and SIGQUIT in a parent that waits for a child on the terminal. */
+void clinux_ignore_terminal_signals(int ignore);
+
+/* Extended attributes of a path itself (symlinks not followed). */
+long clinux_lgetxattr(const char *path, const char *name, void *value, unsigned long size);
+int clinux_lsetxattr(const char *path, const char *name, const void *value, unsigned long size);
+long clinux_fgetxattr(int fd, const char *name, void *value, unsigned long size);
+int clinux_fsetxattr(int fd, const char *name, const void *value, unsigned long size);
+
 static inline int clinux_s_isreg(unsigned int m) { return (m & 0170000) == 0100000; }
 static inline int clinux_s_isdir(unsigned int m) { return (m & 0170000) == 0040000; }
 
