@@ -76,12 +76,20 @@ let package = Package(
 
         // Unprivileged tools and the runtime.
         .target(name: "Runtime", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        // Shift or remove trees owned by mapped ids; used by usernsexec and Runtime.
+        .target(
+            name: "IDShift",
+            dependencies: ["SubID", "CLinux", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         .target(
             name: "NamespaceExec",
             dependencies: ["SubID", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         .executableTarget(
             name: "usernsexec",
-            dependencies: ["NamespaceExec", "HelperSupport", "LinuxSys", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+            dependencies: [
+                "NamespaceExec", "IDShift", "SubID", "HelperSupport", "LinuxSys",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ], swiftSettings: strict),
         .executableTarget(name: "userbox", dependencies: ["Runtime", "HelperSupport"], swiftSettings: strict),
         .executableTarget(
             name: "subid",
@@ -93,6 +101,7 @@ let package = Package(
             swiftSettings: strict, linkerSettings: hardenedLinker),
 
         .testTarget(name: "SubIDTests", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        .testTarget(name: "IDShiftTests", dependencies: ["IDShift", "SubID"], swiftSettings: strict),
         .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),
         .testTarget(name: "MapHelperTests", dependencies: ["MapHelper", "SubID"], swiftSettings: strict),
     ]

@@ -75,3 +75,4 @@ long clinux_fgetxattr(int fd, const char *name, void *value, unsigned long size)
 int clinux_fsetxattr(int fd, const char *name, const void *value, unsigned long size) {
     return fsetxattr(fd, name, value, size, 0);
 }
+long clinux_llistxattr(const char *path, char *list, unsigned long size) { return (long)llistxattr(path, list, size); }

@@ -34,6 +34,16 @@ public struct UsernsExecOptions: Equatable, Sendable {
     public var maps: [MapSpec] = []
     public var mapSelf = false
     public var command: [String] = []
+    /// Instead of a command: shift or remove a tree, inside the new namespace (or, with --here,
+    /// in the current one).
+    public var treeOperation: TreeOperation?
+    public var here = false
+
+    public enum TreeOperation: Equatable, Sendable {
+        /// Ids as seen where the operation runs: `kind:FROM:TO:COUNT`.
+        case shift(directory: String, specs: [MapSpec])
+        case remove(directory: String)
+    }
 
     public enum Parsed: Equatable, Sendable {
         case help
@@ -51,6 +61,16 @@ public struct UsernsExecOptions: Equatable, Sendable {
           -s              also map your own uid and gid, after the other maps
           command         what to run as root of the new namespace (default /bin/sh)
 
+        usage: usernsexec [-m <uid-maps>]... [-s] [--here] --shift DIR u|g|b:FROM:TO:COUNT...
+               usernsexec [-m <uid-maps>]... [-s] [--here] --remove DIR
+
+          --shift DIR     change the owners of every file under DIR: ids FROM..FROM+COUNT-1 (as seen
+                          in the namespace) become TO..; ACLs, file capabilities and setuid bits
+                          follow; symlinks and other filesystems are not followed; rerun to finish
+                          an interrupted shift
+          --remove DIR    remove DIR and everything under it, never leaving it
+          --here          do it in the current namespace (root on the host, or already inside one)
+
         """
 
     /// Options end at `--` or at the first word that is not an option (unlike getopt's
@@ -61,6 +81,26 @@ public struct UsernsExecOptions: Equatable, Sendable {
         while index < arguments.count {
             let word = arguments[index]
             if word == "--" { index += 1; break }
+            if word == "--here" { options.here = true; index += 1; continue }
+            if word == "--shift" || word == "--remove" {
+                guard index + 1 < arguments.count else { return .usageError("\(word) needs a directory") }
+                let directory = arguments[index + 1]
+                if word == "--remove" {
+                    guard index + 2 == arguments.count else { return .usageError("--remove takes one directory") }
+                    options.treeOperation = .remove(directory: directory)
+                    return .run(options)
+                }
+                var specs: [MapSpec] = []
+                for text in arguments[(index + 2)...] {
+                    guard let spec = MapSpec.parse(text) else {
+                        return .usageError("bad shift '\(text)': expected u|g|b:FROM:TO:COUNT")
+                    }
+                    specs.append(spec)
+                }
+                guard !specs.isEmpty else { return .usageError("--shift needs at least one u|g|b:FROM:TO:COUNT") }
+                options.treeOperation = .shift(directory: directory, specs: specs)
+                return .run(options)
+            }
             guard word.hasPrefix("-"), word.count > 1 else { break }
             var flags = Substring(word.dropFirst())
             while let flag = flags.first {

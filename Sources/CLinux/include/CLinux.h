@@ -77,6 +77,7 @@ void clinux_ignore_terminal_signals(int ignore);
 
 /* Extended attributes of a path itself (symlinks not followed). */
 long clinux_lgetxattr(const char *path, const char *name, void *value, unsigned long size);
+long clinux_llistxattr(const char *path, char *list, unsigned long size);
 int clinux_lsetxattr(const char *path, const char *name, const void *value, unsigned long size);
 long clinux_fgetxattr(int fd, const char *name, void *value, unsigned long size);
 int clinux_fsetxattr(int fd, const char *name, const void *value, unsigned long size);

@@ -1,0 +1,50 @@
+import CLinux
+import Glibc
+import SystemPackage
+
+/// Entries of a directory fd, without "." and "..". The fd stays open (and owned) by the caller.
+func directoryEntries(_ fd: Int32) throws(Errno) -> [String] {
+    let copy = dup(fd)
+    guard copy >= 0 else { throw Errno(rawValue: errno) }
+    guard let dir = fdopendir(copy) else {
+        close(copy)
+        throw Errno(rawValue: errno)
+    }
+    defer { closedir(dir) }
+    rewinddir(dir)
+    var names: [String] = []
+    while true {
+        errno = 0
+        guard let entry = readdir(dir) else {
+            if errno != 0 { throw Errno(rawValue: errno) }
+            break
+        }
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+}
+
+/// Opens a subdirectory without following a symlink; nil when it is not a directory any more.
+func openDirectory(_ parent: Int32, _ name: String) throws(Errno) -> Int32 {
+    let fd = clinux_openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
+    guard fd >= 0 else { throw Errno(rawValue: errno) }
+    return fd
+}
+
+func lstatAt(_ parent: Int32, _ name: String) throws(Errno) -> stat {
+    var st = stat()
+    guard fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw Errno(rawValue: errno) }
+    return st
+}
+
+/// The path of `name` under an open directory, through /proc/self/fd: the directory is the one
+/// we hold, not one a path lookup would find now. Used only with calls that do not follow a
+/// final symlink (l*xattr).
+func procPath(_ parent: Int32, _ name: String) -> String { "/proc/self/fd/\(parent)/\(name)" }
+
+func isDirectory(_ st: stat) -> Bool { st.st_mode & S_IFMT == S_IFDIR }
+func isRegular(_ st: stat) -> Bool { st.st_mode & S_IFMT == S_IFREG }
+func isSymlink(_ st: stat) -> Bool { st.st_mode & S_IFMT == S_IFLNK }

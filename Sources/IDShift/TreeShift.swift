@@ -1,0 +1,131 @@
+import CLinux
+import Glibc
+import SubID
+public import SystemPackage
+
+/// Shifts the owners of every file in a tree by an `IDTranslation`, in one process: symlinks are
+/// changed themselves and never followed, other filesystems (mount points) are left alone, hard
+/// links are shifted once, setuid/setgid bits that chown clears are put back, POSIX ACL entries
+/// and the file-capability rootid follow the translation. Source and target ids must not meet,
+/// so running it again after an interruption finishes the job and changes nothing twice.
+public struct TreeShift {
+    public struct Report: Equatable, Sendable {
+        public var visited = 0
+        public var changed = 0
+        public var otherFilesystems: [String] = []
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let path: String
+        public let operation: String
+        public let errno: Errno
+        public var description: String { "cannot \(operation) \(path): \(errno)" }
+    }
+
+    public let translation: IDTranslation
+
+    public init(_ translation: IDTranslation) throws(IDTranslation.Problem) {
+        try translation.validate()
+        self.translation = translation
+    }
+
+    public func shift(_ root: String) throws(Failure) -> Report {
+        let fd = clinux_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
+        guard fd >= 0 else { throw Failure(path: root, operation: "open directory", errno: Errno(rawValue: errno)) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw Failure(path: root, operation: "stat", errno: Errno(rawValue: errno)) }
+        var report = Report()
+        var seen = Set<Inode>()
+        // The root itself, through its parent-less fd: /proc/self/fd/N names it.
+        try shiftEntry(parent: fd, name: ".", path: root, st: st, report: &report)
+        try walk(fd, path: root, device: st.st_dev, report: &report, seen: &seen)
+        return report
+    }
+
+    struct Inode: Hashable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    private func walk(_ dir: Int32, path: String, device: UInt, report: inout Report, seen: inout Set<Inode>) throws(Failure) {
+        let names: [String]
+        do { names = try directoryEntries(dir) } catch { throw Failure(path: path, operation: "read directory", errno: error) }
+        for name in names {
+            let childPath = path + "/" + name
+            let st: stat
+            do { st = try lstatAt(dir, name) } catch {
+                if error == .noSuchFileOrDirectory { continue }
+                throw Failure(path: childPath, operation: "stat", errno: error)
+            }
+            if st.st_dev != device {
+                report.otherFilesystems.append(childPath)
+                continue
+            }
+            if !isDirectory(st) && st.st_nlink > 1 {
+                guard seen.insert(Inode(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))).inserted else { continue }
+            }
+            try shiftEntry(parent: dir, name: name, path: childPath, st: st, report: &report)
+            if isDirectory(st) {
+                let child: Int32
+                do { child = try openDirectory(dir, name) } catch {
+                    throw Failure(path: childPath, operation: "open directory", errno: error)
+                }
+                defer { close(child) }
+                try walk(child, path: childPath, device: device, report: &report, seen: &seen)
+            }
+        }
+    }
+
+    private func shiftEntry(parent: Int32, name: String, path: String, st: stat, report: inout Report) throws(Failure) {
+        report.visited += 1
+        let uid = translation.uid(st.st_uid), gid = translation.gid(st.st_gid)
+        // Ids that need no shift: nothing to do (this is what makes a second run a no-op).
+        guard uid != st.st_uid || gid != st.st_gid else { return }
+        let xattrPath = procPath(parent, name)
+        var saved: [(String, [UInt8])] = []
+        if !isSymlink(st) {
+            for attribute in presentAttributes(xattrPath, regular: isRegular(st)) {
+                if let value = readXattr(xattrPath, attribute) { saved.append((attribute, value)) }
+            }
+        }
+        guard fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
+            throw Failure(path: path, operation: "change the owner of", errno: Errno(rawValue: errno))
+        }
+        report.changed += 1
+        if isSymlink(st) { return }
+        // chown clears setuid and setgid (and, with them, file capabilities): put them back.
+        if st.st_mode & (S_ISUID | S_ISGID) != 0 {
+            guard fchmodat(parent, name, st.st_mode & 0o7777, 0) == 0 else {
+                throw Failure(path: path, operation: "restore the mode of", errno: Errno(rawValue: errno))
+            }
+        }
+        for (attribute, value) in saved {
+            let translated = attribute == SecurityXattrs.capability
+                ? SecurityXattrs.translateCapability(value, translation)
+                : SecurityXattrs.translateACL(value, translation)
+            guard let translated else { continue }
+            if attribute != SecurityXattrs.capability && translated == value { continue }
+            let rc = translated.withUnsafeBytes { clinux_lsetxattr(xattrPath, attribute, $0.baseAddress, UInt($0.count)) }
+            guard rc == 0 else { throw Failure(path: path, operation: "set \(attribute) on", errno: Errno(rawValue: errno)) }
+        }
+    }
+
+    /// Which id-carrying attributes the file has: one llistxattr, since most files have none.
+    private func presentAttributes(_ path: String, regular: Bool) -> [String] {
+        var buffer = [CChar](repeating: 0, count: 1024)
+        let n = clinux_llistxattr(path, &buffer, UInt(buffer.count))
+        guard n > 0 else { return [] }
+        let names = buffer[0..<Int(n)].split(separator: 0).map { String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        return names.filter {
+            $0 == SecurityXattrs.accessACL || $0 == SecurityXattrs.defaultACL || (regular && $0 == SecurityXattrs.capability)
+        }
+    }
+
+    private func readXattr(_ path: String, _ name: String) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = clinux_lgetxattr(path, name, &buffer, UInt(buffer.count))
+        guard n >= 0 else { return nil }
+        return Array(buffer[0..<Int(n)])
+    }
+}
