@@ -18,7 +18,7 @@ SETUID_HELPERS_DONE = newuidmap newgidmap
 SETUID_HELPERS_PENDING = newuidmap newgidmap lxc-user-nic
 TOOLS = subid getsubids
 
-DEBIAN_PACKAGES = g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
+DEBIAN_PACKAGES = acl attr g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
 BENCH_PACKAGES = hyperfine
 
 SHELL = /bin/bash

@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 _Static_assert(sizeof(clinux_sigset) >= sizeof(sigset_t), "clinux_sigset too small");
 
@@ -76,3 +78,18 @@ int clinux_fsetxattr(int fd, const char *name, const void *value, unsigned long 
     return fsetxattr(fd, name, value, size, 0);
 }
 long clinux_llistxattr(const char *path, char *list, unsigned long size) { return (long)llistxattr(path, list, size); }
+
+int clinux_status_at(int dirfd, const char *name, clinux_file_status *out) {
+    struct statx st;
+    int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | (name[0] == 0 ? AT_EMPTY_PATH : 0);
+    if (statx(dirfd, name, flags, STATX_BASIC_STATS | STATX_MNT_ID, &st) != 0) return -1;
+    if (!(st.stx_mask & STATX_MNT_ID)) { errno = ENOSYS; return -1; }
+    out->mode = st.stx_mode;
+    out->uid = st.stx_uid;
+    out->gid = st.stx_gid;
+    out->nlink = st.stx_nlink;
+    out->inode = st.stx_ino;
+    out->device = makedev(st.stx_dev_major, st.stx_dev_minor);
+    out->mount_id = st.stx_mnt_id;
+    return 0;
+}

@@ -34,9 +34,10 @@ func openDirectory(_ parent: Int32, _ name: String) throws(Errno) -> Int32 {
     return fd
 }
 
-func lstatAt(_ parent: Int32, _ name: String) throws(Errno) -> stat {
-    var st = stat()
-    guard fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw Errno(rawValue: errno) }
+/// The entry itself (a symlink is not followed), with its mount id.
+func statusAt(_ parent: Int32, _ name: String) throws(Errno) -> clinux_file_status {
+    var st = clinux_file_status()
+    guard clinux_status_at(parent, name, &st) == 0 else { throw Errno(rawValue: errno) }
     return st
 }
 
@@ -45,6 +46,6 @@ func lstatAt(_ parent: Int32, _ name: String) throws(Errno) -> stat {
 /// final symlink (l*xattr).
 func procPath(_ parent: Int32, _ name: String) -> String { "/proc/self/fd/\(parent)/\(name)" }
 
-func isDirectory(_ st: stat) -> Bool { st.st_mode & S_IFMT == S_IFDIR }
-func isRegular(_ st: stat) -> Bool { st.st_mode & S_IFMT == S_IFREG }
-func isSymlink(_ st: stat) -> Bool { st.st_mode & S_IFMT == S_IFLNK }
+func isDirectory(_ st: clinux_file_status) -> Bool { st.mode & S_IFMT == S_IFDIR }
+func isRegular(_ st: clinux_file_status) -> Bool { st.mode & S_IFMT == S_IFREG }
+func isSymlink(_ st: clinux_file_status) -> Bool { st.mode & S_IFMT == S_IFLNK }

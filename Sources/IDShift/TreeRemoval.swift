@@ -22,13 +22,13 @@ public enum TreeRemoval {
     public static func remove(_ root: String) throws(Failure) {
         let fd = clinux_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
         guard fd >= 0 else { throw .system(path: root, operation: "open directory", Errno(rawValue: errno)) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
+        let st: clinux_file_status
+        do { st = try statusAt(fd, "") } catch {
             close(fd)
-            throw .system(path: root, operation: "stat", Errno(rawValue: errno))
+            throw .system(path: root, operation: "stat", error)
         }
         var mounts: [String] = []
-        do throws(Failure) { try empty(fd, path: root, device: st.st_dev, mounts: &mounts) } catch {
+        do throws(Failure) { try empty(fd, path: root, mount: st.mount_id, mounts: &mounts) } catch {
             close(fd)
             throw error
         }
@@ -37,21 +37,22 @@ public enum TreeRemoval {
         guard rmdir(root) == 0 else { throw .system(path: root, operation: "remove", Errno(rawValue: errno)) }
     }
 
-    private static func empty(_ dir: Int32, path: String, device: UInt, mounts: inout [String]) throws(Failure) {
+    private static func empty(_ dir: Int32, path: String, mount: UInt64, mounts: inout [String]) throws(Failure) {
         let names: [String]
         do { names = try directoryEntries(dir) } catch { throw .system(path: path, operation: "read directory", error) }
         for name in names {
             let childPath = path + "/" + name
-            let st: stat
-            do { st = try lstatAt(dir, name) } catch {
+            let st: clinux_file_status
+            do { st = try statusAt(dir, name) } catch {
                 if error == .noSuchFileOrDirectory { continue }
                 throw .system(path: childPath, operation: "stat", error)
             }
+            // Why: bind mounts share st_dev with their source; the mount id tells them apart.
+            if st.mount_id != mount {
+                mounts.append(childPath)
+                continue
+            }
             if isDirectory(st) {
-                if st.st_dev != device {
-                    mounts.append(childPath)
-                    continue
-                }
                 let child: Int32
                 do { child = try openDirectory(dir, name) } catch {
                     // Why: a directory without read or search permission for its owner (chmod 0)
@@ -61,7 +62,7 @@ public enum TreeRemoval {
                     else { throw .system(path: childPath, operation: "open directory", error) }
                     child = reopened
                 }
-                do throws(Failure) { try empty(child, path: childPath, device: device, mounts: &mounts) } catch {
+                do throws(Failure) { try empty(child, path: childPath, mount: mount, mounts: &mounts) } catch {
                     close(child)
                     throw error
                 }

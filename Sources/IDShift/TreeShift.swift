@@ -33,13 +33,13 @@ public struct TreeShift {
         let fd = clinux_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
         guard fd >= 0 else { throw Failure(path: root, operation: "open directory", errno: Errno(rawValue: errno)) }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw Failure(path: root, operation: "stat", errno: Errno(rawValue: errno)) }
+        let st: clinux_file_status
+        do { st = try statusAt(fd, "") } catch { throw Failure(path: root, operation: "stat", errno: error) }
         var report = Report()
         var seen = Set<Inode>()
-        // The root itself, through its parent-less fd: /proc/self/fd/N names it.
+        // The root itself, through its fd: /proc/self/fd/N/. names it.
         try shiftEntry(parent: fd, name: ".", path: root, st: st, report: &report)
-        try walk(fd, path: root, device: st.st_dev, report: &report, seen: &seen)
+        try walk(fd, path: root, mount: st.mount_id, report: &report, seen: &seen)
         return report
     }
 
@@ -48,22 +48,23 @@ public struct TreeShift {
         let inode: UInt64
     }
 
-    private func walk(_ dir: Int32, path: String, device: UInt, report: inout Report, seen: inout Set<Inode>) throws(Failure) {
+    private func walk(_ dir: Int32, path: String, mount: UInt64, report: inout Report, seen: inout Set<Inode>) throws(Failure) {
         let names: [String]
         do { names = try directoryEntries(dir) } catch { throw Failure(path: path, operation: "read directory", errno: error) }
         for name in names {
             let childPath = path + "/" + name
-            let st: stat
-            do { st = try lstatAt(dir, name) } catch {
+            let st: clinux_file_status
+            do { st = try statusAt(dir, name) } catch {
                 if error == .noSuchFileOrDirectory { continue }
                 throw Failure(path: childPath, operation: "stat", errno: error)
             }
-            if st.st_dev != device {
+            // Why: a bind mount of the same filesystem has the same st_dev; its mount id differs.
+            if st.mount_id != mount {
                 report.otherFilesystems.append(childPath)
                 continue
             }
-            if !isDirectory(st) && st.st_nlink > 1 {
-                guard seen.insert(Inode(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))).inserted else { continue }
+            if !isDirectory(st) && st.nlink > 1 {
+                guard seen.insert(Inode(device: st.device, inode: st.inode)).inserted else { continue }
             }
             try shiftEntry(parent: dir, name: name, path: childPath, st: st, report: &report)
             if isDirectory(st) {
@@ -72,43 +73,55 @@ public struct TreeShift {
                     throw Failure(path: childPath, operation: "open directory", errno: error)
                 }
                 defer { close(child) }
-                try walk(child, path: childPath, device: device, report: &report, seen: &seen)
+                try walk(child, path: childPath, mount: mount, report: &report, seen: &seen)
             }
         }
     }
 
-    private func shiftEntry(parent: Int32, name: String, path: String, st: stat, report: inout Report) throws(Failure) {
+    private func shiftEntry(parent: Int32, name: String, path: String, st: clinux_file_status, report: inout Report) throws(Failure) {
         report.visited += 1
-        let uid = translation.uid(st.st_uid), gid = translation.gid(st.st_gid)
-        // Ids that need no shift: nothing to do (this is what makes a second run a no-op).
-        guard uid != st.st_uid || gid != st.st_gid else { return }
+        let uid = translation.uid(st.uid), gid = translation.gid(st.gid)
         let xattrPath = procPath(parent, name)
-        var saved: [(String, [UInt8])] = []
+        var capability: [UInt8]?
+        var changed = false
         if !isSymlink(st) {
+            // ACLs first, before the owner: if we are interrupted after this, a second run still
+            // finds the owner unshifted and comes back here; ids already moved are not sources.
             for attribute in presentAttributes(xattrPath, regular: isRegular(st)) {
-                if let value = readXattr(xattrPath, attribute) { saved.append((attribute, value)) }
+                guard let value = readXattr(xattrPath, attribute) else { continue }
+                if attribute == SecurityXattrs.capability {
+                    capability = value
+                    continue
+                }
+                guard let translated = SecurityXattrs.translateACL(value, translation), translated != value else { continue }
+                let rc = translated.withUnsafeBytes { clinux_lsetxattr(xattrPath, attribute, $0.baseAddress, UInt($0.count)) }
+                guard rc == 0 else { throw Failure(path: path, operation: "set \(attribute) on", errno: Errno(rawValue: errno)) }
+                changed = true
             }
         }
-        guard fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
-            throw Failure(path: path, operation: "change the owner of", errno: Errno(rawValue: errno))
-        }
-        report.changed += 1
-        if isSymlink(st) { return }
-        // chown clears setuid and setgid (and, with them, file capabilities): put them back.
-        if st.st_mode & (S_ISUID | S_ISGID) != 0 {
-            guard fchmodat(parent, name, st.st_mode & 0o7777, 0) == 0 else {
-                throw Failure(path: path, operation: "restore the mode of", errno: Errno(rawValue: errno))
+        if uid != st.uid || gid != st.gid {
+            guard fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
+                throw Failure(path: path, operation: "change the owner of", errno: Errno(rawValue: errno))
+            }
+            changed = true
+            if !isSymlink(st) {
+                // chown clears setuid and setgid, and file capabilities: put them back.
+                if st.mode & UInt32(S_ISUID | S_ISGID) != 0 {
+                    guard fchmodat(parent, name, mode_t(st.mode & 0o7777), 0) == 0 else {
+                        throw Failure(path: path, operation: "restore the mode of", errno: Errno(rawValue: errno))
+                    }
+                }
+                if let capability, let translated = SecurityXattrs.translateCapability(capability, translation) {
+                    let rc = translated.withUnsafeBytes {
+                        clinux_lsetxattr(xattrPath, SecurityXattrs.capability, $0.baseAddress, UInt($0.count))
+                    }
+                    guard rc == 0 else {
+                        throw Failure(path: path, operation: "restore the capabilities of", errno: Errno(rawValue: errno))
+                    }
+                }
             }
         }
-        for (attribute, value) in saved {
-            let translated = attribute == SecurityXattrs.capability
-                ? SecurityXattrs.translateCapability(value, translation)
-                : SecurityXattrs.translateACL(value, translation)
-            guard let translated else { continue }
-            if attribute != SecurityXattrs.capability && translated == value { continue }
-            let rc = translated.withUnsafeBytes { clinux_lsetxattr(xattrPath, attribute, $0.baseAddress, UInt($0.count)) }
-            guard rc == 0 else { throw Failure(path: path, operation: "set \(attribute) on", errno: Errno(rawValue: errno)) }
-        }
+        if changed { report.changed += 1 }
     }
 
     /// Which id-carrying attributes the file has: one llistxattr, since most files have none.

@@ -82,6 +82,14 @@ int clinux_lsetxattr(const char *path, const char *name, const void *value, unsi
 long clinux_fgetxattr(int fd, const char *name, void *value, unsigned long size);
 int clinux_fsetxattr(int fd, const char *name, const void *value, unsigned long size);
 
+/* statx(2) of `name` under `dirfd` (AT_SYMLINK_NOFOLLOW; "" with AT_EMPTY_PATH for dirfd
+   itself), with the mount id: bind mounts of the same filesystem share st_dev, not mount ids. */
+typedef struct {
+    unsigned int mode, uid, gid, nlink;
+    unsigned long long inode, device, mount_id;
+} clinux_file_status;
+int clinux_status_at(int dirfd, const char *name, clinux_file_status *out);
+
 static inline int clinux_s_isreg(unsigned int m) { return (m & 0170000) == 0100000; }
 static inline int clinux_s_isdir(unsigned int m) { return (m & 0170000) == 0040000; }
 
