@@ -41,10 +41,6 @@ func statusAt(_ parent: Int32, _ name: String) throws(Errno) -> clinux_file_stat
     return st
 }
 
-/// The path of `name` under an open directory, through /proc/self/fd: the directory is the one
-/// we hold, not one a path lookup would find now. Used only with calls that do not follow a
-/// final symlink (l*xattr).
-func procPath(_ parent: Int32, _ name: String) -> String { "/proc/self/fd/\(parent)/\(name)" }
 
 func isDirectory(_ st: clinux_file_status) -> Bool { st.mode & S_IFMT == S_IFDIR }
 func isRegular(_ st: clinux_file_status) -> Bool { st.mode & S_IFMT == S_IFREG }

@@ -37,8 +37,17 @@ public struct TreeShift {
         do { st = try statusAt(fd, "") } catch { throw Failure(path: root, operation: "stat", errno: error) }
         var report = Report()
         var seen = Set<Inode>()
-        // The root itself, through its fd: /proc/self/fd/N/. names it.
-        try shiftEntry(parent: fd, name: ".", path: root, st: st, report: &report)
+        // Extended attributes are read by name relative to the working directory, which is kept
+        // at the directory being walked (fchdir to an fd we hold: no path is looked up again).
+        let previous = clinux_open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+        defer {
+            if previous >= 0 {
+                _ = fchdir(previous)
+                close(previous)
+            }
+        }
+        guard fchdir(fd) == 0 else { throw Failure(path: root, operation: "enter", errno: Errno(rawValue: errno)) }
+        try shiftEntry(parent: fd, name: ".", directoryPath: root, st: st, report: &report)
         try walk(fd, path: root, mount: st.mount_id, report: &report, seen: &seen)
         return report
     }
@@ -52,36 +61,42 @@ public struct TreeShift {
         let names: [String]
         do { names = try directoryEntries(dir) } catch { throw Failure(path: path, operation: "read directory", errno: error) }
         for name in names {
-            let childPath = path + "/" + name
             let st: clinux_file_status
             do { st = try statusAt(dir, name) } catch {
                 if error == .noSuchFileOrDirectory { continue }
-                throw Failure(path: childPath, operation: "stat", errno: error)
+                throw Failure(path: path + "/" + name, operation: "stat", errno: error)
             }
             // Why: a bind mount of the same filesystem has the same st_dev; its mount id differs.
             if st.mount_id != mount {
-                report.otherFilesystems.append(childPath)
+                report.otherFilesystems.append(path + "/" + name)
                 continue
             }
             if !isDirectory(st) && st.nlink > 1 {
                 guard seen.insert(Inode(device: st.device, inode: st.inode)).inserted else { continue }
             }
-            try shiftEntry(parent: dir, name: name, path: childPath, st: st, report: &report)
+            try shiftEntry(parent: dir, name: name, directoryPath: path, st: st, report: &report)
             if isDirectory(st) {
+                let childPath = path + "/" + name
                 let child: Int32
                 do { child = try openDirectory(dir, name) } catch {
                     throw Failure(path: childPath, operation: "open directory", errno: error)
                 }
                 defer { close(child) }
+                guard fchdir(child) == 0 else { throw Failure(path: childPath, operation: "enter", errno: Errno(rawValue: errno)) }
                 try walk(child, path: childPath, mount: mount, report: &report, seen: &seen)
+                guard fchdir(dir) == 0 else { throw Failure(path: path, operation: "enter", errno: Errno(rawValue: errno)) }
             }
         }
     }
 
-    private func shiftEntry(parent: Int32, name: String, path: String, st: clinux_file_status, report: inout Report) throws(Failure) {
+    /// `name` is relative to `parent`, which is also the working directory.
+    private func shiftEntry(
+        parent: Int32, name: String, directoryPath: String, st: clinux_file_status, report: inout Report
+    ) throws(Failure) {
         report.visited += 1
         let uid = translation.uid(st.uid), gid = translation.gid(st.gid)
-        let xattrPath = procPath(parent, name)
+        let xattrPath = name
+        var path: String { name == "." ? directoryPath : directoryPath + "/" + name }
         var capability: [UInt8]?
         var changed = false
         if !isSymlink(st) {
