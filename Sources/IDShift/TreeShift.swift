@@ -32,23 +32,26 @@ public struct TreeShift {
     public func shift(_ root: String) throws(Failure) -> Report {
         let fd = clinux_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
         guard fd >= 0 else { throw Failure(path: root, operation: "open directory", errno: Errno(rawValue: errno)) }
-        defer { close(fd) }
         let st: clinux_file_status
-        do { st = try statusAt(fd, "") } catch { throw Failure(path: root, operation: "stat", errno: error) }
-        var report = Report()
-        var seen = Set<Inode>()
-        // Extended attributes are read by name relative to the working directory, which is kept
-        // at the directory being walked (fchdir to an fd we hold: no path is looked up again).
-        let previous = clinux_open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
-        defer {
-            if previous >= 0 {
-                _ = fchdir(previous)
-                close(previous)
-            }
+        do { st = try statusAt(fd, "") } catch {
+            close(fd)
+            throw Failure(path: root, operation: "stat", errno: error)
         }
-        guard fchdir(fd) == 0 else { throw Failure(path: root, operation: "enter", errno: Errno(rawValue: errno)) }
-        try shiftEntry(parent: fd, name: ".", directoryPath: root, st: st, report: &report)
-        try walk(fd, path: root, mount: st.mount_id, report: &report, seen: &seen)
+        var report = Report()
+        do throws(Failure) {
+            // The root through its own fd (the one place a /proc path names an fd we hold).
+            try shiftEntry(parent: fd, name: ".", xattrName: "/proc/self/fd/\(fd)", directoryPath: root, st: st, report: &report)
+        } catch {
+            close(fd)
+            throw error
+        }
+        let job = ShiftJob(shift: self, mount: st.mount_id)
+        job.queue.append((fd, root))
+        job.run(threads: ShiftJob.threadCount)
+        if let failure = job.failure { throw failure }
+        report.visited += job.report.visited
+        report.changed += job.report.changed
+        report.otherFilesystems += job.report.otherFilesystems.sorted()
         return report
     }
 
@@ -57,45 +60,52 @@ public struct TreeShift {
         let inode: UInt64
     }
 
-    private func walk(_ dir: Int32, path: String, mount: UInt64, report: inout Report, seen: inout Set<Inode>) throws(Failure) {
+    /// One directory's entries; subdirectories go back to the job (or are walked here when the
+    /// queue is long, so open directory fds stay bounded). The working directory of this thread
+    /// is `dir` while its entries are handled.
+    func walk(_ dir: Int32, path: String, job: ShiftJob, report: inout Report) throws(Failure) {
+        guard fchdir(dir) == 0 else { throw Failure(path: path, operation: "enter", errno: Errno(rawValue: errno)) }
         let names: [String]
         do { names = try directoryEntries(dir) } catch { throw Failure(path: path, operation: "read directory", errno: error) }
         for name in names {
+            if job.stopped { return }
             let st: clinux_file_status
             do { st = try statusAt(dir, name) } catch {
                 if error == .noSuchFileOrDirectory { continue }
                 throw Failure(path: path + "/" + name, operation: "stat", errno: error)
             }
             // Why: a bind mount of the same filesystem has the same st_dev; its mount id differs.
-            if st.mount_id != mount {
+            if st.mount_id != job.mount {
                 report.otherFilesystems.append(path + "/" + name)
                 continue
             }
-            if !isDirectory(st) && st.nlink > 1 {
-                guard seen.insert(Inode(device: st.device, inode: st.inode)).inserted else { continue }
-            }
-            try shiftEntry(parent: dir, name: name, directoryPath: path, st: st, report: &report)
+            // Why: one thread per multiply-linked inode, or two could interleave a chown (which
+            // clears file capabilities) with the other's capability restore.
+            if !isDirectory(st) && st.nlink > 1 && !job.claim(Inode(device: st.device, inode: st.inode)) { continue }
+            try shiftEntry(parent: dir, name: name, xattrName: name, directoryPath: path, st: st, report: &report)
             if isDirectory(st) {
                 let childPath = path + "/" + name
                 let child: Int32
                 do { child = try openDirectory(dir, name) } catch {
                     throw Failure(path: childPath, operation: "open directory", errno: error)
                 }
+                if job.offer(child, childPath) { continue }
                 defer { close(child) }
-                guard fchdir(child) == 0 else { throw Failure(path: childPath, operation: "enter", errno: Errno(rawValue: errno)) }
-                try walk(child, path: childPath, mount: mount, report: &report, seen: &seen)
+                try walk(child, path: childPath, job: job, report: &report)
                 guard fchdir(dir) == 0 else { throw Failure(path: path, operation: "enter", errno: Errno(rawValue: errno)) }
             }
         }
     }
 
-    /// `name` is relative to `parent`, which is also the working directory.
+    /// `name` is relative to `parent`; `xattrName` names the same entry for the l*xattr calls
+    /// (relative to the working directory, which is `parent`).
     private func shiftEntry(
-        parent: Int32, name: String, directoryPath: String, st: clinux_file_status, report: inout Report
+        parent: Int32, name: String, xattrName: String, directoryPath: String, st: clinux_file_status,
+        report: inout Report
     ) throws(Failure) {
         report.visited += 1
         let uid = translation.uid(st.uid), gid = translation.gid(st.gid)
-        let xattrPath = name
+        let xattrPath = xattrName
         var path: String { name == "." ? directoryPath : directoryPath + "/" + name }
         var capability: [UInt8]?
         var changed = false
