@@ -126,7 +126,17 @@ public struct TreeShift {
         }
         if uid != st.uid || gid != st.gid {
             guard fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
-                throw Failure(path: path, operation: "change the owner of", errno: Errno(rawValue: errno))
+                let error = Errno(rawValue: errno)
+                // Why: in a user namespace an unmapped owner reads as the overflow id (65534), and
+                // an id with no mapping cannot be given: say which, not just "not permitted".
+                if error == .invalidArgument {
+                    throw Failure(path: path, operation: "give uid \(uid) gid \(gid) (not mapped in this namespace) to",
+                                  errno: error)
+                }
+                if error == .notPermitted && (st.uid == 65534 || st.gid == 65534) {
+                    throw Failure(path: path, operation: "change the owner (not mapped in this namespace) of", errno: error)
+                }
+                throw Failure(path: path, operation: "change the owner of", errno: error)
             }
             changed = true
             if !isSymlink(st) {

@@ -89,3 +89,7 @@ same "erin removes the shifted tree" "0 gone" "$rc $(test -e "$home/rootfs" || e
 mkdir -p "$SCRATCH/rootowned/x"
 as "$ours/usernsexec" -s --remove "$SCRATCH/rootowned" 2>/dev/null; rc=$?
 same "erin cannot remove a tree she does not own" "1 kept" "$rc $(test -d "$SCRATCH/rootowned/x" && echo kept)"
+
+as mkdir -p "$home/unmappable"
+out=$(as "$ours/usernsexec" -m b:0:100000:10 -s --shift "$home/unmappable" b:10:500:1 2>&1); rc=$?
+same "a shift onto ids the namespace does not map fails, saying so" "1 yes" "$rc $(grep -q 'not mapped in this namespace' <<<"$out" && echo yes)"
