@@ -40,3 +40,12 @@ restore_accounts() {
     done
     rm -f /etc/*.lock
 }
+
+# new_target USER [GROUP]: a process of USER in a fresh user namespace; prints its pid. setpriv
+# itself goes to the background (not a shell function), so $! is the target.
+new_target() {
+    setpriv --reuid="$1" --regid="${2:-$1}" --init-groups unshare -U sleep 120 >/dev/null 2>&1 &
+    local pid=$!
+    for _ in $(seq 50); do [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break; sleep 0.02; done
+    echo "$pid"
+}

@@ -7,22 +7,16 @@ new_user dave
 D=$(id -u dave)
 printf 'dave:100000:65536\n' > /etc/subuid; cp /etc/subuid /etc/subgid
 as() { setpriv --reuid=dave --regid=dave --init-groups "$@"; }
-new_target() {
-    setpriv --reuid=dave --regid=dave --init-groups unshare -U sleep 120 >/dev/null 2>&1 &
-    local pid=$!
-    for _ in $(seq 50); do [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break; sleep 0.02; done
-    echo "$pid"
-}
 umap() { awk '{$1=$1};1' "/proc/$1/uid_map"; }
 
-t=$(new_target)
+t=$(new_target dave)
 out=$(as env -i SWIFT_DEBUG_HELP=YES SWIFT_DETERMINISTIC_HASHING=1 SWIFT_BACKTRACE=enable=yes,swift-backtrace=/tmp/evil \
       LIBDISPATCH_LOG=stderr LD_PRELOAD=/tmp/evil.so LD_LIBRARY_PATH=/tmp PATH=/tmp IFS=x HOME=/nonexistent \
       "$ours/newuidmap" "$t" 0 100000 10 2>&1); rc=$?
 same "hostile environment: map written, nothing printed" "0||0 100000 10" "$rc|$out|$(umap "$t")"
 kill "$t"
 
-t=$(new_target)
+t=$(new_target dave)
 huge=$(head -c 100000 /dev/zero | tr '\0' 'A')
 out=$(as env -i BIG="$huge" python3 -c 'import os,sys; os.execv(sys.argv[1], ["\x1b]0;pwned\x07" + "A" * 100000] + sys.argv[2:])' \
       "$ours/newuidmap" "$t" 0 100000 70000 2>&1); rc=$?
@@ -38,13 +32,13 @@ cc -o "$WORK/noargv" "$WORK/noargv.c"
 out=$(as "$WORK/noargv" "$ours/newuidmap" 2>&1); rc=$?
 same "no argv at all: usage, exit 1" "1 usage:" "$rc ${out%% *}"
 
-t=$(new_target)
+t=$(new_target dave)
 as "$ours/newuidmap" "$t" 0 100000 10 <&- >&- 2>&-; rc=$?
 same "stdin, stdout and stderr closed: the map is still written" "0 0 100000 10" "$rc $(umap "$t")"
 kill "$t"
 # A PID reused between parsing and opening cannot be hit: the /proc directory is opened once and
 # every access is relative to it; a target that exits after the open is never replaced.
-t=$(new_target)
+t=$(new_target dave)
 as bash -c "exec 7</proc/$t; kill $t; sleep 0.3; exec '$ours/newuidmap' fd:7 0 100000 10" 2>"$WORK/err"; rc=$?
 same "target exited after its /proc directory was opened: refused" 1 "$rc"
 
@@ -53,16 +47,16 @@ fcaps=$SCRATCH/fcaps
 mkdir -p "$fcaps"
 install -m 0755 "$BIN/newuidmap" "$BIN/newgidmap" "$fcaps/"
 setcap cap_setuid+ep "$fcaps/newuidmap"; setcap cap_setgid+ep "$fcaps/newgidmap"
-t=$(new_target)
+t=$(new_target dave)
 as "$fcaps/newuidmap" "$t" 0 "$D" 1 1 100000 65535; rc1=$?
 as "$fcaps/newgidmap" "$t" 0 100000 65536; rc2=$?
 same "file-capability install maps uids and gids" "0 0 0 $D 1 1 100000 65535" "$rc1 $rc2 $(umap "$t" | tr '\n' ' ' | sed 's/ $//')"
 kill "$t"
-t=$(new_target)
+t=$(new_target dave)
 as "$fcaps/newuidmap" "$t" 0 500000 10 2>/dev/null; rc=$?
 same "file-capability install refuses what setuid refuses" "1 " "$rc $(umap "$t")"
 kill "$t"
-t=$(new_target)
+t=$(new_target dave)
 out=$(as env -i SWIFT_DEBUG_HELP=YES "$fcaps/newuidmap" "$t" 0 100000 10 2>&1); rc=$?
 same "file-capability install ignores SWIFT_* too (AT_SECURE)" "0|" "$rc|$out"
 kill "$t"

@@ -23,16 +23,6 @@ EOT
 cp /etc/subuid /etc/subgid
 
 as() { local user=$1; shift; setpriv --reuid="$user" --regid="$user" --init-groups "$@"; }
-targets=()
-# new_target USER [GROUP]: a process of USER in a fresh user namespace; prints its pid.
-new_target() {
-    # setpriv itself in the background (not a shell function): $! must be the target.
-    setpriv --reuid="$1" --regid="${2:-$1}" --init-groups unshare -U sleep 120 >/dev/null 2>&1 &
-    local pid=$!
-    targets+=("$pid")
-    for _ in $(seq 50); do [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break; sleep 0.02; done
-    echo "$pid"
-}
 state() { echo "uid_map:$(tr -s ' ' < /proc/$1/uid_map)|gid_map:$(tr -s ' ' < /proc/$1/gid_map)|setgroups:$(cat /proc/$1/setgroups)"; }
 
 # mapcase NAME MODE HELPER CALLER[:GROUP] ARGS...   (PID in ARGS is replaced by a fresh target)
@@ -157,5 +147,3 @@ echo "GRANT_AUX_GROUP_SUBIDS yes" >> /etc/login.defs
 mapcase "GRANT_AUX_GROUP_SUBIDS with primary group devs" same newuidmap alice:devs PID 0 100000 10
 mapcase "GRANT_AUX_GROUP_SUBIDS self-maps the real gid" same newgidmap alice:devs PID 0 45000 1
 sed -i '/^GRANT_AUX_GROUP_SUBIDS/d' /etc/login.defs
-
-for t in "${targets[@]}"; do kill "$t" 2>/dev/null; done
