@@ -76,6 +76,11 @@ let package = Package(
 
         // Unprivileged tools and the runtime.
         .target(name: "Runtime", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        // rtnetlink: pure encode/decode plus a socket; for lxc-user-nic and Runtime.
+        .target(
+            name: "Netlink",
+            dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         // Shift or remove trees owned by mapped ids; used by usernsexec and Runtime.
         .target(
             name: "IDShift",
@@ -101,6 +106,7 @@ let package = Package(
             swiftSettings: strict, linkerSettings: hardenedLinker),
 
         .testTarget(name: "SubIDTests", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "IDShiftTests", dependencies: ["IDShift", "SubID"], swiftSettings: strict),
         .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),
         .testTarget(name: "MapHelperTests", dependencies: ["MapHelper", "SubID"], swiftSettings: strict),

@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -92,4 +94,15 @@ int clinux_status_at(int dirfd, const char *name, clinux_file_status *out) {
     out->device = makedev(st.stx_dev_major, st.stx_dev_minor);
     out->mount_id = st.stx_mnt_id;
     return 0;
+}
+
+int clinux_netlink_route_open(void) {
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd < 0) return -1;
+    struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+    if (bind(fd, (struct sockaddr *)&local, sizeof local) != 0) { int e = errno; close(fd); errno = e; return -1; }
+    int on = 1;
+    (void)setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof on);
+    (void)setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &on, sizeof on);
+    return fd;
 }

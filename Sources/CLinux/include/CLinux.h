@@ -90,6 +90,10 @@ typedef struct {
 } clinux_file_status;
 int clinux_status_at(int dirfd, const char *name, clinux_file_status *out);
 
+/* An rtnetlink socket: SOCK_CLOEXEC, bound with nl_pid 0 (the kernel picks it), extended ACKs
+   and strict checking on. Returns the fd or -1. */
+int clinux_netlink_route_open(void);
+
 static inline int clinux_s_isreg(unsigned int m) { return (m & 0170000) == 0100000; }
 static inline int clinux_s_isdir(unsigned int m) { return (m & 0170000) == 0040000; }
 
