@@ -39,6 +39,7 @@ build: deps
 	$(SWIFT_BUILD)
 	rm -rf $(BIN) && mkdir -p $(BIN)
 	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,newuidmap,newgidmap,lxc-user-nic,usernsexec,userbox} $(BIN)/
+	mkdir -p $(BIN)/test-support && cp $$($(SWIFT_BUILD) --show-bin-path)/netlink-check $(BIN)/test-support/
 
 unit: deps
 	swift test

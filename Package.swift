@@ -106,6 +106,8 @@ let package = Package(
             swiftSettings: strict, linkerSettings: hardenedLinker),
 
         .testTarget(name: "SubIDTests", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        // Test support for the root integration tests; not a product, not installed.
+        .executableTarget(name: "netlink-check", dependencies: ["Netlink"], path: "Tests/NetlinkCheck", swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "IDShiftTests", dependencies: ["IDShift", "SubID"], swiftSettings: strict),
         .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),
