@@ -45,7 +45,11 @@ int clinux_process_exists(int pid) {
     return errno == EPERM; /* exists, owned by someone else */
 }
 
-void clinux_syslog(int priority, const char *message) { syslog(priority, "%s", message); }
+void clinux_syslog(const char *ident, int priority, const char *message) {
+    openlog(ident, LOG_PID, LOG_AUTHPRIV);
+    syslog(priority, "%s", message);
+    closelog();
+}
 
 int clinux_lckpwdf(void) { return lckpwdf(); }
 int clinux_ulckpwdf(void) { return ulckpwdf(); }

@@ -35,7 +35,7 @@ public enum MapHelper {
         // 2. Who is calling.
         let users = SystemUserDatabase()
         guard let caller = Caller.identify(users: users) else {
-            clinux_syslog(LOG_AUTHPRIV | LOG_WARNING, "Cannot determine the user name of the caller (UID \(getuid()))")
+            clinux_syslog(program, LOG_AUTHPRIV | LOG_WARNING, "Cannot determine the user name of the caller (UID \(getuid()))")
             fail("Cannot determine your user name.")
         }
 

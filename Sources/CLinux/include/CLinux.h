@@ -36,8 +36,9 @@ int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode);
 /* kill(pid, 0): 1 when the process exists (even if owned by someone else). */
 int clinux_process_exists(int pid);
 
-/* syslog(3) is variadic: one preformatted message. */
-void clinux_syslog(int priority, const char *message);
+/* syslog(3) is variadic: one preformatted message, under a fixed ident (never argv[0], which
+   the caller of a setuid program chooses). */
+void clinux_syslog(const char *ident, int priority, const char *message);
 
 /* lckpwdf/ulckpwdf (<shadow.h> is not in Swift's Glibc module). */
 int clinux_lckpwdf(void);
