@@ -81,6 +81,11 @@ let package = Package(
             name: "Netlink",
             dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
+        // lxc-user-nic's logic: names, the locked nic database.
+        .target(
+            name: "UserNic",
+            dependencies: ["SubID", "Netlink", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         // Shift or remove trees owned by mapped ids; used by usernsexec and Runtime.
         .target(
             name: "IDShift",
@@ -108,6 +113,7 @@ let package = Package(
         .testTarget(name: "SubIDTests", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
         // Test support for the root integration tests; not a product, not installed.
         .executableTarget(name: "netlink-check", dependencies: ["Netlink"], path: "Tests/NetlinkCheck", swiftSettings: strict),
+        .testTarget(name: "UserNicTests", dependencies: ["UserNic", "SubID"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "IDShiftTests", dependencies: ["IDShift", "SubID"], swiftSettings: strict),
         .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),

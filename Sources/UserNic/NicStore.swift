@@ -1,0 +1,77 @@
+import CLinux
+import Glibc
+public import LinuxSys
+public import SubID
+public import SystemPackage
+
+/// /run/lxc/nics under LXC's lock (a write lock on the file itself), rewritten whole and
+/// atomically: a temporary file beside it, fsync, rename. The lock is taken on the file the path
+/// names *after* the lock was granted (a waiter that locked a file since replaced starts over),
+/// so renames and locks do not race.
+public struct NicStore: Sendable {
+    public let path: String
+
+    public init(path: String = "/run/lxc/nics") { self.path = path }
+
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case system(String, Errno)
+        public var description: String {
+            switch self { case .system(let what, let e): "\(what): \(e)" }
+        }
+    }
+
+    /// Locks, reads, lets `change` edit the database, writes it back when it changed.
+    public func update<R>(_ change: (inout NicDatabase) throws -> R) throws -> R {
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        if !directory.isEmpty && !Files.exists(directory) { _ = mkdir(directory, 0o755) }
+        let fd = try lockCurrentFile()
+        defer { close(fd) }
+        let before: [UInt8]
+        do { before = try Files.readAll(fd, path: path, limit: 16 << 20) } catch { throw Failure.system("read \(path)", error.errno) }
+        var database = NicDatabase(parsing: before)
+        let result = try change(&database)
+        let after = database.serialized()
+        if after != before { try replace(with: after) }
+        return result
+    }
+
+    private func lockCurrentFile() throws(Failure) -> Int32 {
+        while true {
+            let fd = clinux_open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { throw .system("open \(path)", Errno(rawValue: errno)) }
+            var lock = flock()
+            lock.l_type = Int16(F_WRLCK)
+            lock.l_whence = Int16(SEEK_SET)
+            while fcntl(fd, F_SETLKW, &lock) != 0 {
+                if errno == EINTR { continue }
+                let e = Errno(rawValue: errno)
+                close(fd)
+                throw .system("lock \(path)", e)
+            }
+            var held = stat(), current = stat()
+            if fstat(fd, &held) == 0 && lstat(path, &current) == 0 && held.st_ino == current.st_ino && held.st_dev == current.st_dev {
+                return fd
+            }
+            close(fd)  // replaced while we waited: lock the new one
+        }
+    }
+
+    private func replace(with bytes: [UInt8]) throws(Failure) {
+        var generator = SystemRandomNumberGenerator()
+        let temporary = path + ".tmp" + String(generator.next(), radix: 36)
+        let fd = clinux_open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .system("create \(temporary)", Errno(rawValue: errno)) }
+        do {
+            try Files.writeAll(fd, bytes, path: temporary)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw .system("write \(temporary)", error.errno)
+        }
+        guard fsync(fd) == 0, close(fd) == 0, rename(temporary, path) == 0 else {
+            let e = Errno(rawValue: errno)
+            unlink(temporary)
+            throw .system("replace \(path)", e)
+        }
+    }
+}
