@@ -3,7 +3,9 @@ import Glibc
 import SystemPackage
 
 /// The directories still to shift, shared by a few threads. A shift is a stream of small system
-/// calls on independent inodes; with more than one core, threads overlap them. Each thread has
+/// calls on independent inodes; threads overlap them, and two per core also overlap the
+/// filesystem's waits (measured: 0.78-0.87 of chown -R's time with 4 threads on 2 cores, against
+/// 0.78-1.05 with 2). Each thread has
 /// its own working directory (unshare(CLONE_FS)), since extended attributes are named relative
 /// to it.
 final class ShiftJob: @unchecked Sendable {
@@ -20,7 +22,7 @@ final class ShiftJob: @unchecked Sendable {
     /// Bounded so a wide tree does not hold thousands of directory fds open.
     static let queueLimit = 64
 
-    static var threadCount: Int { max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    static var threadCount: Int { max(1, min(4, 2 * sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     init(shift: TreeShift, mount: UInt64) {
         self.shift = shift
