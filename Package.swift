@@ -71,7 +71,7 @@ let package = Package(
             name: "newgidmap", dependencies: ["MapHelper", "SubID"],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
-            name: "lxc-user-nic", dependencies: ["SubID", "HelperSupport"],
+            name: "lxc-user-nic", dependencies: ["SubID", "HelperSupport", "LinuxSys", "UserNic"],
             swiftSettings: strict, linkerSettings: hardenedLinker),
 
         // Unprivileged tools and the runtime.

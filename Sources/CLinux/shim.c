@@ -110,3 +110,11 @@ int clinux_netlink_route_open(void) {
     (void)setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &on, sizeof on);
     return fd;
 }
+
+unsigned long clinux_fs_magic(int fd) {
+    struct statfs st;
+    if (fstatfs(fd, &st) != 0) return 0;
+    return (unsigned long)st.f_type;
+}
+
+int clinux_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }

@@ -59,6 +59,33 @@ public struct SystemUserDatabase: UserDatabase {
         return nil
     }
 
+    /// The names of the caller's supplementary groups (getgroups); unknown gids are skipped.
+    public func supplementaryGroupNames() -> [String] {
+        let count = getgroups(0, nil)
+        guard count > 0 else { return [] }
+        var gids = [gid_t](repeating: 0, count: Int(count))
+        let got = getgroups(count, &gids)
+        guard got > 0 else { return [] }
+        return gids.prefix(Int(got)).compactMap { gid in
+            var size = 4096
+            while size <= 1 << 24 {
+                var buffer = [CChar](repeating: 0, count: size)
+                var tooSmall = false
+                let name: String? = buffer.withUnsafeMutableBufferPointer { storage in
+                    var group = Glibc.group()
+                    var result: UnsafeMutablePointer<Glibc.group>? = nil
+                    let rc = getgrgid_r(gid, &group, storage.baseAddress!, storage.count, &result)
+                    if rc == ERANGE { tooSmall = true; return nil }
+                    guard rc == 0, let found = result, let n = found.pointee.gr_name else { return nil }
+                    return String(cString: n)
+                }
+                if tooSmall { size *= 4; continue }
+                return name
+            }
+            return nil
+        }
+    }
+
     /// Every user the name service enumerates. Directory services may not enumerate (SSSD's
     /// default); those users are still found by name.
     public func allUsers() -> [UserRecord] {

@@ -48,6 +48,13 @@ public enum LinkRequest {
         }
     }
 
+    /// One link by index.
+    public static func get(index: Int32, sequence: UInt32) -> NetlinkRequest {
+        NetlinkRequest(type: Netlink.getLink, flags: Netlink.request, sequence: sequence) { w in
+            w.ifinfo(index: index)
+        }
+    }
+
     /// One link by name (its index, MTU, master, kind).
     public static func get(name: String, sequence: UInt32) -> NetlinkRequest {
         NetlinkRequest(type: Netlink.getLink, flags: Netlink.request, sequence: sequence) { w in

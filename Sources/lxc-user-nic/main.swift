@@ -1,5 +1,37 @@
+import Glibc
 import HelperSupport
+import LinuxSys
+import SubID
+import UserNic
 
-// Placeholder until its issue is done: it must never pretend to have succeeded.
+// Drop-in for LXC's lxc-user-nic; the work is in UserNic. Still incomplete (see README): not
+// installed by `make install`.
 let startup = HelperStartup.begin(program: "lxc-user-nic")
-HelperOutput.fail(startup.program, "not implemented yet", status: 1)
+let command: UserNicCommand
+switch UserNicCommand.parse(startup.arguments) {
+case .success(let c): command = c
+case .failure(.usage):
+    HelperOutput.standardError(UserNicCommand.usage)
+    startup.exit(1)
+case .failure(.badPID(let text)): HelperOutput.fail("lxc-user-nic", "Could not read pid: \(text)")
+case .failure(.badName(let text)): HelperOutput.fail("lxc-user-nic", "invalid name \"\(text)\"")
+}
+let users = SystemUserDatabase()
+guard let me = users.user(id: startup.realUID) else { HelperOutput.fail("lxc-user-nic", "Failed to get username") }
+let groups = users.supplementaryGroupNames()
+let usernet = Usernet(parsing: (try? Files.read("/etc/lxc/lxc-usernet", followSymlinks: true, limit: 1 << 20)) ?? [])
+let store = NicStore()
+do {
+    switch command {
+    case .create(let pid, let type, let link, let nicName):
+        let line = try UserNic.create(pid: pid, type: type, link: link, nicName: nicName, callerUID: startup.realUID,
+                                      user: me.name, groups: groups, usernet: usernet, store: store)
+        HelperOutput.standardOutput(line + "\n")
+    case .delete(let path, let type, let link, let host):
+        try UserNic.delete(netnsPath: path, type: type, link: link, hostInterface: host, callerUID: startup.realUID,
+                           user: me.name, groups: groups, usernet: usernet, store: store)
+    }
+    startup.exit(0)
+} catch {
+    HelperOutput.fail("lxc-user-nic", "\(error)")
+}

@@ -95,6 +95,12 @@ int clinux_status_at(int dirfd, const char *name, clinux_file_status *out);
    and strict checking on. Returns the fd or -1. */
 int clinux_netlink_route_open(void);
 
+/* fstatfs(fd).f_type, or 0 on error (NSFS_MAGIC 0x6e736673 for namespace files). */
+unsigned long clinux_fs_magic(int fd);
+
+/* setns(2) for a network namespace fd. */
+int clinux_setns_net(int fd);
+
 static inline int clinux_s_isreg(unsigned int m) { return (m & 0170000) == 0100000; }
 static inline int clinux_s_isdir(unsigned int m) { return (m & 0170000) == 0040000; }
 

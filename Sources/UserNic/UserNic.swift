@@ -1,0 +1,200 @@
+import CLinux
+import Glibc
+import LinuxSys
+import Netlink
+import SubID
+import SystemPackage
+
+/// The create and delete paths of lxc-user-nic. Runs setuid root; who the caller is comes from the
+/// real uid only, and every step that must be the caller's (opening the target's netns, renaming
+/// the peer inside it, proving privilege over it) runs with the caller's effective uid.
+public enum UserNic {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static let nsfsMagic: UInt = 0x6e73_6673
+
+    // MARK: Running as the caller
+
+    /// Runs `body` with the caller's effective uid (saved uid stays 0 to come back).
+    static func asCaller<R>(_ uid: UInt32, _ body: () throws -> R) throws -> R {
+        guard setresuid(UInt32.max, uid, UInt32.max) == 0 else { throw Failure("cannot switch to uid \(uid)") }
+        defer { _ = setresuid(UInt32.max, 0, UInt32.max) }
+        return try body()
+    }
+
+    /// Enters the network namespace of `fd`, runs `body`, comes back to ours.
+    static func inNamespace<R>(_ fd: Int32, _ body: () throws -> R) throws -> R {
+        let home = clinux_open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC, 0)
+        guard home >= 0 else { throw Failure("cannot open our own network namespace: \(Errno(rawValue: errno))") }
+        defer { close(home) }
+        guard clinux_setns_net(fd) == 0 else { throw Failure("cannot enter the network namespace: \(Errno(rawValue: errno))") }
+        defer {
+            // Why: failing to return would leave the rest of a root process in the caller's netns.
+            if clinux_setns_net(home) != 0 { _exit(1) }
+        }
+        return try body()
+    }
+
+    struct Links {
+        var socket: NetlinkSocket
+        var sequence: UInt32 = 0
+
+        init() throws {
+            do { socket = try NetlinkSocket() } catch { throw Failure("cannot open a netlink socket: \(error)") }
+        }
+
+        mutating func next() -> UInt32 { sequence &+= 1; return sequence }
+
+        mutating func link(named name: String) throws -> NetlinkReader.Link? {
+            do {
+                let replies = try NetlinkSession.transact(LinkRequest.get(name: name, sequence: next()), over: &socket)
+                return try replies.first.map(NetlinkReader.link)
+            } catch let error as NetlinkSession.Failure where error.errno == .operationNotSupportedByDevice {
+                return nil
+            }
+        }
+
+        mutating func link(index: Int32) throws -> NetlinkReader.Link {
+            let replies = try NetlinkSession.transact(LinkRequest.get(index: index, sequence: next()), over: &socket)
+            guard let first = replies.first else { throw Failure("no link with index \(index)") }
+            return try NetlinkReader.link(first)
+        }
+
+        mutating func run(_ make: (UInt32) -> NetlinkRequest) throws {
+            _ = try NetlinkSession.transact(make(next()), over: &socket)
+        }
+
+        func close() { socket.close() }
+    }
+
+    // MARK: create
+
+    public static func create(
+        pid: Int32, type: String, link: String, nicName: String?, callerUID: UInt32,
+        user: String, groups: [String], usernet: Usernet, store: NicStore
+    ) throws -> String {
+        // CVE-2017-5985: the target's netns is opened with the caller's rights, not root's.
+        let netns: Int32 = try asCaller(callerUID) {
+            let fd = clinux_open("/proc/\(pid)/ns/net", O_RDONLY | O_CLOEXEC, 0)
+            guard fd >= 0 else {
+                throw Failure("User \(user) may not modify netns for pid \(pid): \(Errno(rawValue: errno))")
+            }
+            return fd
+        }
+        defer { close(netns) }
+        guard clinux_fs_magic(netns) == nsfsMagic else { throw Failure("/proc/\(pid)/ns/net is not a network namespace") }
+
+        let allowance = usernet.allowance(user: user, groups: groups, type: type, link: link)
+        var links = try Links()
+        defer { links.close() }
+        return try store.update { database -> String in
+            // Entries whose host interface is gone no longer count (the whole file is rewritten).
+            database.prune { name in (try? links.link(named: name)) != nil }
+            let owner: String
+            switch database.ownerForNextNic(user: user, allowance: allowance, type: type, link: link) {
+            case .success(let o): owner = o
+            case .failure(let refusal): throw Failure(refusal.description)
+            }
+            var mtu: UInt32 = 1500
+            var master: Int32?
+            if link != "none" {
+                guard let bridge = try links.link(named: link) else { throw Failure("bridge \(link) does not exist") }
+                guard bridge.kind == "bridge" else {
+                    throw Failure("\(link) is not a Linux bridge (Open vSwitch bridges are not supported yet)")
+                }
+                mtu = bridge.mtu ?? 1500
+                master = bridge.index
+            }
+            var generator = SystemRandomNumberGenerator()
+            var host = InterfaceName.hostVeth(uid: callerUID, using: &generator)
+            var tries = 0
+            while try links.link(named: host) != nil {
+                tries += 1
+                guard tries < 100 else { throw Failure("no free host interface name") }
+                host = InterfaceName.hostVeth(uid: callerUID, using: &generator)
+            }
+            let temporaryPeer = host + "p"
+            // Why: first byte 0xfe keeps the bridge from taking this MAC (LXC does the same).
+            var mac: [UInt8] = (0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            mac[0] = 0xfe
+            try links.run { LinkRequest.createVeth(host: host, peer: temporaryPeer, peerNamespaceFD: netns, mtu: mtu,
+                                                   hostAddress: mac, sequence: $0) }
+            do {
+                guard let hostLink = try links.link(named: host) else { throw Failure("\(host) vanished after creation") }
+                try links.run { LinkRequest.set(index: hostLink.index, master: master, up: true, sequence: $0) }
+                // The rename inside the container's netns runs as the caller: it needs CAP_NET_ADMIN
+                // over that netns, which only its owner has.
+                let (name, index) = try inNamespace(netns) {
+                    try asCaller(callerUID) { () throws -> (String, Int32) in
+                        var inside = try Links()
+                        defer { inside.close() }
+                        guard let peer = try inside.link(named: temporaryPeer) else { throw Failure("peer \(temporaryPeer) not found") }
+                        do {
+                            try inside.run { LinkRequest.rename(index: peer.index, to: nicName ?? "eth%d", sequence: $0) }
+                        } catch {
+                            throw Failure("Error renaming netdev \(temporaryPeer) to \(nicName ?? "eth%d") in container: \(error)")
+                        }
+                        let renamed = try inside.link(index: peer.index)
+                        return (renamed.name ?? temporaryPeer, peer.index)
+                    }
+                }
+                database.append(.init(owner: owner, type: type, link: link, hostInterface: host))
+                return "\(name):\(index):\(host):\(hostLink.index)"
+            } catch {
+                // Nothing left behind: deleting the host end deletes the pair.
+                if let hostLink = try? links.link(named: host) {
+                    try? links.run { LinkRequest.delete(index: hostLink.index, sequence: $0) }
+                }
+                throw error
+            }
+        }
+    }
+
+    // MARK: delete
+
+    public static func delete(
+        netnsPath: String, type: String, link: String, hostInterface: String?, callerUID: UInt32,
+        user: String, groups: [String], usernet: Usernet, store: NicStore
+    ) throws {
+        // CVE-2018-6556 / CVE-2022-47952: the path is opened as the caller, must be a namespace
+        // file, and every failure reads the same, so nothing is learnt about other files.
+        let opaque = Failure("Failed while opening netns file for \"\(netnsPath)\"")
+        let netns: Int32 = try asCaller(callerUID) {
+            let fd = clinux_open(netnsPath, O_RDONLY | O_CLOEXEC, 0)
+            guard fd >= 0 else { throw opaque }
+            return fd
+        }
+        defer { close(netns) }
+        guard clinux_fs_magic(netns) == nsfsMagic else { throw opaque }
+        // Privileged over that netns: deleting "lo" as the caller answers EOPNOTSUPP there, EPERM elsewhere.
+        let privileged: Bool = try inNamespace(netns) {
+            try asCaller(callerUID) {
+                var inside = try Links()
+                defer { inside.close() }
+                guard let lo = try inside.link(named: "lo") else { return false }
+                do { try inside.run { LinkRequest.delete(index: lo.index, sequence: $0) } } catch let e as NetlinkSession.Failure {
+                    return e.errno == .notSupported
+                }
+                return false
+            }
+        }
+        guard privileged else { throw Failure("Process is not privileged over network namespace") }
+        guard let hostInterface else { throw Failure("Caller is not allowed to delete network device \"(null)\"") }
+        let owners = Set(usernet.allowance(user: user, groups: groups, type: type, link: link).quotas.map(\.owner))
+        var links = try Links()
+        defer { links.close() }
+        try store.update { database in
+            // CVE-2026-39402: only a nic the database records for this caller, type and link.
+            guard database.entries.contains(where: {
+                owners.contains($0.owner) && $0.type == type && $0.link == link && $0.hostInterface == hostInterface
+            }) else { throw Failure("Caller is not allowed to delete network device \"\(hostInterface)\"") }
+            if let l = try links.link(named: hostInterface) {
+                try links.run { LinkRequest.delete(index: l.index, sequence: $0) }
+            }
+            database.remove(hostInterface: hostInterface)
+        }
+    }
+}

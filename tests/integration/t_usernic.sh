@@ -1,0 +1,82 @@
+# lxc-user-nic (work in progress, not installed): create/delete round trips, quotas, CVE checks,
+# in a private network namespace with a bridge and a tmpfs /run.
+if [ -z "${IN_NETNS:-}" ]; then
+    exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$REPO/tests/integration/t_usernic.sh'"
+fi
+mount -t tmpfs tmpfs /run
+ours=$SCRATCH/bin; mkdir -p "$ours"; chmod 755 "$SCRATCH"
+install -o root -g root -m 4755 "$BIN/lxc-user-nic" "$ours/"
+ip link set lo up
+ip link add br0 type bridge; ip link set br0 mtu 1400 up
+ip link add br1 type bridge; ip link set br1 up
+groupadd nicusers
+new_user alice; new_user bob; new_user carol
+usermod -a -G nicusers bob; usermod -a -G nicusers carol
+mkdir -p /etc/lxc
+printf 'alice veth br0 1\n@nicusers veth br0 2\n' > /etc/lxc/lxc-usernet
+container() { setpriv --reuid="$1" --regid="$1" --init-groups unshare -U -r -n sleep 120 >/dev/null 2>&1 & local p=$!; sleep 0.2; echo $p; }
+nic() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$ours/lxc-user-nic" "$@"; }
+
+ca=$(container alice)
+out=$(nic alice create /x c1 "$ca" veth br0 eth0 2>"$WORK/err"); rc=$?
+same "create succeeds with one stdout line and nothing on stderr" "0 " "$rc $(cat "$WORK/err")"
+check "output is CONTAINER_IF:INDEX:HOST_VETH:INDEX" grep -qE "^eth0:[0-9]+:veth$(id -u alice)_[0-9a-zA-Z]{4}:[0-9]+$" <<<"$out"
+host=$(cut -d: -f3 <<<"$out")
+info=$(ip -d -o link show "$host")
+check "host end on br0" grep -q 'master br0' <<<"$info"
+check "host end has the bridge MTU" grep -q 'mtu 1400' <<<"$info"
+check "host MAC starts with fe" grep -q 'link/ether fe:' <<<"$info"
+check "host end is up" grep -q ',UP' <<<"$info"
+check "container end is eth0 inside the container's netns, with the bridge MTU" grep -q 'mtu 1400' <<<"$(nsenter --net=/proc/$ca/ns/net ip -o link show eth0)"
+same "the nic database records it" "alice veth br0 $host" "$(cat /run/lxc/nics)"
+same "the database is root's, mode 600" "600 0" "$(stat -c '%a %u' /run/lxc/nics)"
+out2=$(nic alice create /x c1 "$ca" veth br0 eth1 2>&1); rc=$?
+same "over quota: refused, nothing added" "1 1 1" "$rc $(grep -c . /run/lxc/nics) $(ip -o link show master br0 | grep -c veth)"
+check "the refusal says quota reached" grep -q "quota reached" <<<"$out2"
+
+cb=$(container bob)
+out=$(nic bob create /x c1 "$cb" veth br0 eth0 2>&1); rc=$?
+same "bob gets the @nicusers quota" 0 "$rc"
+cc=$(container carol)
+nic carol create /x c1 "$cc" veth br0 eth0 >/dev/null 2>&1; rc1=$?
+nic carol create /x c1 "$cc" veth br0 eth1 >/dev/null 2>&1; rc2=$?
+same "group quota is shared: carol gets the group's second nic, not a third" "0 1" "$rc1 $rc2"
+out=$(nic alice create /x c1 "$cb" veth br0 eth5 2>&1); rc=$?
+same "another user's pid refused (CVE-2017-5985)" "1 yes" "$rc $(grep -q 'may not modify netns' <<<"$out" && echo yes)"
+out=$(nic alice create /x c1 1 veth br0 eth5 2>&1); rc=$?
+same "pid 1 refused" 1 "$rc"
+out=$(nic alice create /x c1 "$ca" veth br1 eth5 2>&1); rc=$?
+same "a bridge without a quota line is refused" "1 yes" "$rc $(grep -q 'no line for them' <<<"$out" && echo yes)"
+for bad in "eth0:1" "a/b" "waytoolongname123"; do
+    nic alice create /x c1 "$ca" veth br0 "$bad" >/dev/null 2>&1; same "nic name '$bad' refused" 1 $?
+done
+nic alice create /x c1 abc veth br0 eth0 >/dev/null 2>"$WORK/err"; same "a bad pid: LXC's message" "1 lxc-user-nic: Could not read pid: abc" "$? $(cat "$WORK/err")"
+nic alice create /x c1 >/dev/null 2>"$WORK/err"; same "wrong argument count: usage on stderr, exit 1" "1 Description:" "$? $(head -1 "$WORK/err")"
+
+# Stale entries are pruned and the file rewritten whole: alice's container dies, her nic goes.
+kill "$ca"; for _ in $(seq 50); do ip link show "$host" >/dev/null 2>&1 || break; sleep 0.05; done
+ca2=$(container alice)
+out=$(nic alice create /x c2 "$ca2" veth br0 eth0 2>&1); rc=$?
+same "after the old nic vanished, alice may create again" 0 "$rc"
+same "and every live line survived the rewrite (bob's, carol's, alice's new one; the stale one gone)" "2 1 0" \
+    "$(grep -c '^@nicusers' /run/lxc/nics) $(grep -c '^alice' /run/lxc/nics) $(grep -c "$host" /run/lxc/nics)"
+
+# delete: only a recorded nic of the caller's, through a real netns file.
+host2=$(cut -d: -f3 <<<"$out")
+out=$(nic bob delete /x c1 /proc/$cb/ns/net veth br0 "$host2" 2>&1); rc=$?
+same "bob may not delete alice's nic (CVE-2026-39402)" "1 yes" "$rc $(grep -q 'not allowed' <<<"$out" && echo yes)"
+a=$(nic alice delete /x c1 /etc/shadow veth br0 "$host2" 2>&1); b=$(nic alice delete /x c1 /nonexistent veth br0 "$host2" 2>&1)
+same "a root-only file and a missing one give the same message (CVE-2022-47952)" "${a//\/etc\/shadow/P}" "${b//\/nonexistent/P}"
+out=$(nic alice delete /x c1 /proc/self/ns/net veth br0 "$host2" 2>&1); rc=$?
+same "the host's netns is refused" "1 yes" "$rc $(grep -q 'not privileged' <<<"$out" && echo yes)"
+nic alice delete /x c2 /proc/$ca2/ns/net veth br0 "$host2"; rc=$?
+same "alice deletes her nic" "0 gone gone" "$rc $(ip link show "$host2" >/dev/null 2>&1 || echo gone) $(grep -q "$host2" /run/lxc/nics || echo gone)"
+
+# 20 parallel creates by one user never exceed the quota.
+printf 'alice veth br0 3\n' > /etc/lxc/lxc-usernet
+: > /run/lxc/nics
+ca3=$(container alice)
+pids=(); for i in $(seq 20); do nic alice create /x c3 "$ca3" veth br0 "e$i" >"$WORK/p$i" 2>&1 & pids+=($!); done
+ok_count=0; for i in $(seq 20); do wait "${pids[$((i-1))]}" && ok_count=$((ok_count + 1)); done
+same "20 parallel creates with quota 3: exactly 3 succeed" "3 3 3" \
+    "$ok_count $(grep -c . /run/lxc/nics) $(nsenter --net=/proc/$ca3/ns/net ip -o link | grep -c ' e[0-9]')"
