@@ -80,3 +80,15 @@ pids=(); for i in $(seq 20); do nic alice create /x c3 "$ca3" veth br0 "e$i" >"$
 ok_count=0; for i in $(seq 20); do wait "${pids[$((i-1))]}" && ok_count=$((ok_count + 1)); done
 same "20 parallel creates with quota 3: exactly 3 succeed" "3 3 3" \
     "$ok_count $(grep -c . /run/lxc/nics) $(nsenter --net=/proc/$ca3/ns/net ip -o link | grep -c ' e[0-9]')"
+
+# A rename that fails (alice's process, but in a netns she does not own) leaves nothing behind.
+printf 'alice veth br0 5\n' > /etc/lxc/lxc-usernet
+before_db=$(cat /run/lxc/nics); before_links=$(ip -o link | grep -c veth)
+unshare --net sleep 120 & rootns=$!
+sleep 0.2
+nsenter --net=/proc/$rootns/ns/net setpriv --reuid=alice --regid=alice --init-groups sleep 120 & stranger=$!
+sleep 0.2
+out=$(nic alice create /x c4 "$stranger" veth br0 eth0 2>&1); rc=$?
+same "a peer that cannot be renamed as the caller fails the create" "1 yes" "$rc $(grep -q 'renaming' <<<"$out" && echo yes)"
+same "and leaves neither a database line nor a veth" "$before_db|$before_links" "$(cat /run/lxc/nics)|$(ip -o link | grep -c veth)"
+kill "$stranger" "$rootns"
