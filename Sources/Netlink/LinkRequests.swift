@@ -48,6 +48,13 @@ public enum LinkRequest {
         }
     }
 
+    /// Every link in the namespace (a multipart reply).
+    public static func dump(sequence: UInt32) -> NetlinkRequest {
+        NetlinkRequest(type: Netlink.getLink, flags: Netlink.request | Netlink.dump, sequence: sequence) { w in
+            w.ifinfo()
+        }
+    }
+
     /// One link by index.
     public static func get(index: Int32, sequence: UInt32) -> NetlinkRequest {
         NetlinkRequest(type: Netlink.getLink, flags: Netlink.request, sequence: sequence) { w in

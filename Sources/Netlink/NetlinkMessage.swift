@@ -14,6 +14,8 @@ public enum Netlink {
     public static let request: UInt16 = 0x1
     public static let multipart: UInt16 = 0x2
     public static let acknowledge: UInt16 = 0x4
+    /// NLM_F_ROOT | NLM_F_MATCH.
+    public static let dump: UInt16 = 0x300
     public static let exclusive: UInt16 = 0x200
     public static let create: UInt16 = 0x400
     /// In an NLMSG_ERROR: extended-ack attributes follow.

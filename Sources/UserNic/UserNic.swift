@@ -63,6 +63,12 @@ public enum UserNic {
             return try NetlinkReader.link(first)
         }
 
+        /// The names of every link here, in one dump (pruning a large database asks once).
+        mutating func allNames() throws -> Set<String> {
+            let replies = try NetlinkSession.transact(LinkRequest.dump(sequence: next()), over: &socket)
+            return Set(try replies.compactMap { try NetlinkReader.link($0).name })
+        }
+
         mutating func run(_ make: (UInt32) -> NetlinkRequest) throws {
             _ = try NetlinkSession.transact(make(next()), over: &socket)
         }
@@ -92,7 +98,8 @@ public enum UserNic {
         defer { links.close() }
         return try store.update { database -> String in
             // Entries whose host interface is gone no longer count (the whole file is rewritten).
-            database.prune { name in (try? links.link(named: name)) != nil }
+            let present = try links.allNames()
+            database.prune { present.contains($0) }
             let owner: String
             switch database.ownerForNextNic(user: user, allowance: allowance, type: type, link: link) {
             case .success(let o): owner = o

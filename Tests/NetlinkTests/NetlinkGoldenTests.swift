@@ -27,6 +27,14 @@ import Testing
         #expect(LinkRequest.set(index: 5, master: 3, up: true, sequence: 1).bytes == expected)
     }
 
+    @Test func dumpAllLinks() {
+        let expected = hex("""
+            20 00 00 00  12 00  01 03  03 00 00 00  00 00 00 00
+            00 00 00 00  00 00 00 00  00 00 00 00  00 00 00 00
+            """)  // RTM_GETLINK, REQUEST|ROOT|MATCH (dump), ifinfomsg all zero (strict checking)
+        #expect(LinkRequest.dump(sequence: 3).bytes == expected)
+    }
+
     @Test func getLinkByName() {
         let expected = hex("""
             28 00 00 00  12 00  01 00  09 00 00 00  00 00 00 00
