@@ -41,22 +41,11 @@ public struct SystemUserDatabase: UserDatabase {
     }
 
     public func group(named name: String) -> GroupRecord? {
-        var size = 4096
-        while size <= 1 << 24 {
-            var buffer = [CChar](repeating: 0, count: size)
-            var rangeTooSmall = false
-            let record: GroupRecord? = buffer.withUnsafeMutableBufferPointer { storage in
-                var group = Glibc.group()
-                var result: UnsafeMutablePointer<Glibc.group>? = nil
-                let rc = getgrnam_r(name, &group, storage.baseAddress!, storage.count, &result)
-                if rc == ERANGE { rangeTooSmall = true; return nil }
-                guard rc == 0, let found = result, let groupName = found.pointee.gr_name else { return nil }
-                return GroupRecord(name: String(cString: groupName), gid: found.pointee.gr_gid)
-            }
-            if rangeTooSmall { size *= 4; continue }
-            return record
-        }
-        return nil
+        lookUpGroup { group, buffer, size, result in getgrnam_r(name, group, buffer, size, result) }
+    }
+
+    public func group(id gid: UInt32) -> GroupRecord? {
+        lookUpGroup { group, buffer, size, result in getgrgid_r(gid, group, buffer, size, result) }
     }
 
     /// The names of the caller's supplementary groups (getgroups); unknown gids are skipped.
@@ -66,24 +55,7 @@ public struct SystemUserDatabase: UserDatabase {
         var gids = [gid_t](repeating: 0, count: Int(count))
         let got = getgroups(count, &gids)
         guard got > 0 else { return [] }
-        return gids.prefix(Int(got)).compactMap { gid in
-            var size = 4096
-            while size <= 1 << 24 {
-                var buffer = [CChar](repeating: 0, count: size)
-                var tooSmall = false
-                let name: String? = buffer.withUnsafeMutableBufferPointer { storage in
-                    var group = Glibc.group()
-                    var result: UnsafeMutablePointer<Glibc.group>? = nil
-                    let rc = getgrgid_r(gid, &group, storage.baseAddress!, storage.count, &result)
-                    if rc == ERANGE { tooSmall = true; return nil }
-                    guard rc == 0, let found = result, let n = found.pointee.gr_name else { return nil }
-                    return String(cString: n)
-                }
-                if tooSmall { size *= 4; continue }
-                return name
-            }
-            return nil
-        }
+        return gids.prefix(Int(got)).compactMap { group(id: $0)?.name }
     }
 
     /// Every user the name service enumerates. Directory services may not enumerate (SSSD's
@@ -126,6 +98,29 @@ public struct SystemUserDatabase: UserDatabase {
                 if rc == ERANGE { rangeTooSmall = true; return nil }
                 guard rc == 0, let found = result, let name = found.pointee.pw_name else { return nil }
                 return UserRecord(name: String(cString: name), uid: found.pointee.pw_uid, gid: found.pointee.pw_gid)
+            }
+            if rangeTooSmall { size *= 4; continue }
+            return record
+        }
+        return nil
+    }
+
+    private func lookUpGroup(
+        _ call: (UnsafeMutablePointer<group>, UnsafeMutablePointer<CChar>, Int,
+                 UnsafeMutablePointer<UnsafeMutablePointer<group>?>) -> Int32
+    ) -> GroupRecord? {
+        var size = 4096
+        while size <= 1 << 24 {
+            var buffer = [CChar](repeating: 0, count: size)
+            var rangeTooSmall = false
+            // The strings live in `buffer`: copy them out before it goes away.
+            let record: GroupRecord? = buffer.withUnsafeMutableBufferPointer { storage in
+                var entry = Glibc.group()
+                var result: UnsafeMutablePointer<Glibc.group>? = nil
+                let rc = call(&entry, storage.baseAddress!, storage.count, &result)
+                if rc == ERANGE { rangeTooSmall = true; return nil }
+                guard rc == 0, let found = result, let name = found.pointee.gr_name else { return nil }
+                return GroupRecord(name: String(cString: name), gid: found.pointee.gr_gid)
             }
             if rangeTooSmall { size *= 4; continue }
             return record

@@ -23,7 +23,10 @@ public struct NicStore: Sendable {
     /// Locks, reads, lets `change` edit the database, writes it back when it changed.
     public func update<R>(_ change: (inout NicDatabase) throws -> R) throws -> R {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        if !directory.isEmpty && !Files.exists(directory) { _ = mkdir(directory, 0o755) }
+        // Why: a setuid helper creates these with the caller's gid; LXC leaves them so, we give them to root.
+        if !directory.isEmpty && !Files.exists(directory) && mkdir(directory, 0o755) == 0 && geteuid() == 0 {
+            _ = chown(directory, 0, 0)
+        }
         let fd = try lockCurrentFile()
         defer { close(fd) }
         let before: [UInt8]
@@ -39,6 +42,7 @@ public struct NicStore: Sendable {
         while true {
             let fd = clinux_open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { throw .system("open \(path)", Errno(rawValue: errno)) }
+            if geteuid() == 0 { _ = fchown(fd, 0, 0) }
             var lock = flock()
             lock.l_type = Int16(F_WRLCK)
             lock.l_whence = Int16(SEEK_SET)
@@ -61,6 +65,7 @@ public struct NicStore: Sendable {
         let temporary = path + ".tmp" + String(generator.next(), radix: 36)
         let fd = clinux_open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .system("create \(temporary)", Errno(rawValue: errno)) }
+        if geteuid() == 0 { _ = fchown(fd, 0, 0) }
         do {
             try Files.writeAll(fd, bytes, path: temporary)
         } catch {

@@ -29,7 +29,8 @@ check "host MAC starts with fe" grep -q 'link/ether fe:' <<<"$info"
 check "host end is up" grep -q ',UP' <<<"$info"
 check "container end is eth0 inside the container's netns, with the bridge MTU" grep -q 'mtu 1400' <<<"$(nsenter --net=/proc/$ca/ns/net ip -o link show eth0)"
 same "the nic database records it" "alice veth br0 $host" "$(cat /run/lxc/nics)"
-same "the database is root's, mode 600" "600 0" "$(stat -c '%a %u' /run/lxc/nics)"
+same "the database and its directory are root's (LXC gives them the first caller's group)" "600 0:0 755 0:0" \
+    "$(stat -c '%a %u:%g' /run/lxc/nics) $(stat -c '%a %u:%g' /run/lxc)"
 out2=$(nic alice create /x c1 "$ca" veth br0 eth1 2>&1); rc=$?
 same "over quota: refused, nothing added" "1 1 1" "$rc $(grep -c . /run/lxc/nics) $(ip -o link show master br0 | grep -c veth)"
 check "the refusal says quota reached" grep -q "quota reached" <<<"$out2"
