@@ -23,7 +23,7 @@ BENCH_PACKAGES = hyperfine
 
 SHELL = /bin/bash
 
-.PHONY: all build deps bench-deps test unit integration demo install bench clean
+.PHONY: all build deps bench-deps test unit integration fuzz fuzz-smoke demo install bench clean
 
 all: build
 
@@ -47,7 +47,30 @@ unit: deps
 integration: build
 	tests/integration/run $(BIN)
 
-test: unit integration
+test: unit integration fuzz-smoke
+
+# libFuzzer over every byte parser (subuid, login.defs, lxc-usernet, nic database, newuidmap
+# triples, usernsexec options, netlink replies), each with a property beyond "no crash".
+FUZZ_SECONDS ?= 60
+FUZZ_RT = $(shell ls /opt/swift/usr/lib/swift/clang/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a 2>/dev/null || \
+            find / -name libclang_rt.fuzzer_no_main-x86_64.a -path '*swift*' 2>/dev/null | head -1)
+FUZZ_BUILD = swift build --scratch-path .build-fuzz -c release -Xswiftc -sanitize=address \
+             -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+             -Xlinker --undefined=LLVMFuzzerRunDriver -Xlinker $(FUZZ_RT) -Xlinker -lstdc++ --product fuzz-parsers
+
+fuzz-build: deps
+	$(FUZZ_BUILD)
+
+# Seven parsers share one target (the first byte picks one): 7 x FUZZ_SECONDS in all.
+fuzz: fuzz-build
+	mkdir -p .build-fuzz/corpus && cp -n Fuzz/corpus/* .build-fuzz/corpus/
+	SWIFT_BACKTRACE=enable=no .build-fuzz/release/fuzz-parsers -max_total_time=$$((7 * $(FUZZ_SECONDS))) \
+	    -artifact_prefix=.build-fuzz/crash- -print_final_stats=1 .build-fuzz/corpus
+
+fuzz-smoke: fuzz-build
+	rm -rf .build-fuzz/smoke && mkdir -p .build-fuzz/smoke && cp Fuzz/corpus/* .build-fuzz/smoke/
+	SWIFT_BACKTRACE=enable=no .build-fuzz/release/fuzz-parsers -max_total_time=10 \
+	    -artifact_prefix=.build-fuzz/crash- .build-fuzz/smoke
 
 demo: build
 	scripts/demo $(BIN)

@@ -111,6 +111,11 @@ let package = Package(
             swiftSettings: strict, linkerSettings: hardenedLinker),
 
         .testTarget(name: "SubIDTests", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        // libFuzzer targets; built only by `make fuzz` with -sanitize=fuzzer,address -parse-as-library.
+        .target(name: "CFuzz", path: "Fuzz/CFuzz"),
+        .executableTarget(
+            name: "fuzz-parsers", dependencies: ["CFuzz", "SubID", "Netlink", "NamespaceExec"], path: "Fuzz/FuzzParsers",
+            swiftSettings: strict),
         // Test support for the root integration tests; not a product, not installed.
         .executableTarget(name: "netlink-check", dependencies: ["Netlink"], path: "Tests/NetlinkCheck", swiftSettings: strict),
         .testTarget(name: "UserNicTests", dependencies: ["UserNic", "SubID"], swiftSettings: strict),

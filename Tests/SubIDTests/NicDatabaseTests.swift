@@ -17,6 +17,13 @@ import Testing
         #expect(db.malformedLines == 2)
     }
 
+    @Test func nonASCIILinesAreMalformed() {
+        // Found by fuzzing: invalid UTF-8 could not be written back as it was read.
+        let db = NicDatabase(parsing: [0x61, 0x20, 0x76, 0x20, 0x62, 0x20, 0xff, 0x0a] + Array("ok veth br0 v1\n".utf8))
+        #expect(db.entries.map(\.owner) == ["ok"])
+        #expect(db.malformedLines == 1)
+    }
+
     @Test func pruneRewritesEveryLiveLine() {
         // LXC 4.0+ keeps the stale first line and loses the last live one here.
         var db = NicDatabase(parsing: Array("a veth br0 gone1\na veth br0 live1\na veth br0 live2\n".utf8))

@@ -37,7 +37,11 @@ public struct NicDatabase: Equatable, Sendable {
             let words = raw.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
             guard let first = words.first else { continue }
             if first.first == UInt8(ascii: "#") { continue }
-            guard words.count == 4, words[3].count < NicDatabase.interfaceNameLimit else {
+            // Why: owners, types, links and interface names are printable ASCII; anything else
+            // (found by fuzzing: invalid UTF-8) could not be written back as it was read.
+            guard words.count == 4, words[3].count < NicDatabase.interfaceNameLimit,
+                words.allSatisfy({ $0.allSatisfy { $0 > 0x20 && $0 < 0x7F } })
+            else {
                 malformedLines += 1
                 continue
             }
