@@ -47,7 +47,7 @@ unit: deps
 integration: build
 	tests/integration/run $(BIN)
 
-test: unit integration fuzz-smoke
+test: fuzz-smoke unit integration
 
 # libFuzzer over every byte parser (subuid, login.defs, lxc-usernet, nic database, newuidmap
 # triples, usernsexec options, netlink replies), each with a property beyond "no crash".
