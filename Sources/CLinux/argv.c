@@ -31,4 +31,3 @@ __attribute__((constructor(101))) static void clinux_scrub_privileged_environmen
 
 int clinux_argc(void) { return captured_argc; }
 char *const *clinux_argv(void) { return captured_argv; }
-unsigned long clinux_at_secure(void) { return getauxval(AT_SECURE); }

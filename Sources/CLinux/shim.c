@@ -77,12 +77,6 @@ long clinux_lgetxattr(const char *path, const char *name, void *value, unsigned 
 int clinux_lsetxattr(const char *path, const char *name, const void *value, unsigned long size) {
     return lsetxattr(path, name, value, size, 0);
 }
-long clinux_fgetxattr(int fd, const char *name, void *value, unsigned long size) {
-    return (long)fgetxattr(fd, name, value, size);
-}
-int clinux_fsetxattr(int fd, const char *name, const void *value, unsigned long size) {
-    return fsetxattr(fd, name, value, size, 0);
-}
 long clinux_llistxattr(const char *path, char *list, unsigned long size) { return (long)llistxattr(path, list, size); }
 
 int clinux_status_at(int dirfd, const char *name, clinux_file_status *out) {

@@ -14,7 +14,4 @@ public enum ProcessArguments {
         }
         return result
     }
-
-    /// True when running setuid, setgid or with file capabilities (AT_SECURE).
-    public static var isPrivileged: Bool { clinux_at_secure() != 0 }
 }

@@ -70,11 +70,4 @@ public enum Files {
         var st = stat()
         return lstat(path, &st) == 0
     }
-
-    /// The status of `path` itself (a symlink is not followed).
-    public static func status(_ path: String) throws(SystemError) -> stat {
-        var st = stat()
-        if lstat(path, &st) != 0 { throw SystemError("stat", path, Errno(rawValue: errno)) }
-        return st
-    }
 }

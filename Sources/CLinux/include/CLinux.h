@@ -19,9 +19,6 @@
 int clinux_argc(void);
 char *const *clinux_argv(void);
 
-/* Nonzero in setuid/setgid/file-capability processes (AT_SECURE). */
-unsigned long clinux_at_secure(void);
-
 /* Blocks the signals a person or a tty can send (INT, TERM, HUP, QUIT, TSTP, TTIN, TTOU, PIPE)
    so a critical section (a held /etc/subuid.lock) cannot be cut short. The old mask is kept in
    an opaque buffer of clinux_sigset_size() bytes. */
@@ -80,8 +77,6 @@ void clinux_ignore_terminal_signals(int ignore);
 long clinux_lgetxattr(const char *path, const char *name, void *value, unsigned long size);
 long clinux_llistxattr(const char *path, char *list, unsigned long size);
 int clinux_lsetxattr(const char *path, const char *name, const void *value, unsigned long size);
-long clinux_fgetxattr(int fd, const char *name, void *value, unsigned long size);
-int clinux_fsetxattr(int fd, const char *name, const void *value, unsigned long size);
 
 /* statx(2) of `name` under `dirfd` (AT_SYMLINK_NOFOLLOW; "" with AT_EMPTY_PATH for dirfd
    itself), with the mount id: bind mounts of the same filesystem share st_dev, not mount ids. */

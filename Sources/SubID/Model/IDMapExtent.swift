@@ -18,7 +18,4 @@ public struct IDMapExtent: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         "[\(inside)-\(UInt64(inside) + UInt64(count))) -> [\(outside)-\(UInt64(outside) + UInt64(count)))"
     }
-
-    /// The map line the kernel takes (`"%lu %lu %lu\n"`).
-    public var mapLine: String { "\(inside) \(outside) \(count)\n" }
 }

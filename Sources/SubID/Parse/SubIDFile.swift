@@ -146,11 +146,6 @@ public struct SubIDFile: Sendable {
         return result
     }
 
-    /// The entries whose range contains `id`.
-    public func owners(of id: UInt32) -> [SubIDEntry] {
-        entries.filter { $0.range.contains(id) }
-    }
-
     // MARK: Changes
 
     public mutating func append(_ entry: SubIDEntry) {
@@ -160,11 +155,6 @@ public struct SubIDFile: Sendable {
 
     mutating func replaceEntry(at index: Int, with entry: SubIDEntry) {
         lines[index] = Line(original: nil, kind: .entry(entry))
-        isChanged = true
-    }
-
-    mutating func removeLine(at index: Int) {
-        lines.remove(at: index)
         isChanged = true
     }
 
