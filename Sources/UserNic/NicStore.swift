@@ -1,6 +1,6 @@
 import CLinux
 import Glibc
-public import LinuxSys
+import LinuxSys
 public import SubID
 public import SystemPackage
 
@@ -61,22 +61,9 @@ public struct NicStore: Sendable {
     }
 
     private func replace(with bytes: [UInt8]) throws(Failure) {
-        var generator = SystemRandomNumberGenerator()
-        let temporary = path + ".tmp" + String(generator.next(), radix: 36)
-        let fd = clinux_open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .system("create \(temporary)", Errno(rawValue: errno)) }
-        if geteuid() == 0 { _ = fchown(fd, 0, 0) }
-        do {
-            try Files.writeAll(fd, bytes, path: temporary)
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw .system("write \(temporary)", error.errno)
-        }
-        guard fsync(fd) == 0, close(fd) == 0, rename(temporary, path) == 0 else {
-            let e = Errno(rawValue: errno)
-            unlink(temporary)
-            throw .system("replace \(path)", e)
+        let attributes = Files.ReplacementAttributes(owner: geteuid() == 0 ? (uid: 0, gid: 0) : nil, mode: 0o600)
+        do { try Files.replaceAtomically(path, with: bytes, attributes: attributes) } catch {
+            throw .system("replace \(path)", error.errno)
         }
     }
 }

@@ -99,50 +99,16 @@ public struct SubIDStore: Sendable {
         }
     }
 
-    /// Writes `bytes` to a fresh temporary file beside `target` and renames it into place.
+    /// The old file's owner (when we may set it) and mode, less the bits shadow also drops;
+    /// a new file is root's, 0644, as shadow's commonio creates it.
     private func replace(_ target: String, with bytes: [UInt8], like status: stat?, keepTimes: Bool) throws(StoreError) {
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
-        var temporary = ""
-        var fd: Int32 = -1
-        for _ in 0..<100 {
-            let suffix = (0..<6).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }
-            temporary = path + ".cio" + String(decoding: suffix, as: UTF8.self)
-            fd = clinux_open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd >= 0 || errno != EEXIST { break }
+        let owner = status.map { (uid: $0.st_uid, gid: $0.st_gid) } ?? (uid: 0, gid: 0)
+        let attributes = Files.ReplacementAttributes(
+            owner: geteuid() == 0 ? owner : nil,
+            mode: status.map { $0.st_mode & 0o664 } ?? 0o644,
+            times: keepTimes ? status.map { (access: $0.st_atim, modification: $0.st_mtim) } : nil)
+        do { try Files.replaceAtomically(target, with: bytes, attributes: attributes, temporaryPrefix: path) } catch {
+            throw .io(error)
         }
-        guard fd >= 0 else { throw .io(SystemError("create", temporary, Errno(rawValue: errno))) }
-        var renamed = false
-        defer {
-            if !renamed { unlink(temporary) }
-        }
-        do throws(SystemError) {
-            defer { close(fd) }
-            try Files.writeAll(fd, bytes, path: temporary)
-            let owner = status.map { ($0.st_uid, $0.st_gid) } ?? (0, 0)
-            let mode = status.map { $0.st_mode & 0o664 } ?? 0o644
-            if fchown(fd, owner.0, owner.1) != 0 && geteuid() == 0 {
-                throw SystemError("chown", temporary, Errno(rawValue: errno))
-            }
-            guard fchmod(fd, mode) == 0 else { throw SystemError("chmod", temporary, Errno(rawValue: errno)) }
-            if keepTimes, let status {
-                var times = [status.st_atim, status.st_mtim]
-                _ = futimens(fd, &times)
-            }
-            guard fsync(fd) == 0 else { throw SystemError("fsync", temporary, Errno(rawValue: errno)) }
-        } catch { throw .io(error) }
-        guard rename(temporary, target) == 0 else {
-            throw .io(SystemError("rename \(temporary) to", target, Errno(rawValue: errno)))
-        }
-        renamed = true
-        syncDirectory(of: target)
-    }
-
-    private func syncDirectory(of target: String) {
-        let directory = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
-        let fd = clinux_open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        close(fd)
     }
 }
