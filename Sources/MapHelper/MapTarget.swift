@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import LinuxSys
+import SubID
 
 /// The process whose map is written: `PID`, or `fd:N` (newer shadow) where N is an open
 /// /proc/PID directory or a pidfd of the target. Either way it ends as one directory fd on
@@ -24,22 +25,8 @@ public enum MapTarget: Equatable, Sendable {
 
     /// strtoll(base 10) that must consume everything: leading blanks and a sign are allowed.
     static func decimal(_ bytes: ArraySlice<UInt8>) -> Int64? {
-        var index = bytes.startIndex
-        while index < bytes.endIndex && (bytes[index] == 0x20 || (bytes[index] >= 0x09 && bytes[index] <= 0x0D)) { index += 1 }
-        var negative = false
-        if index < bytes.endIndex && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
-            negative = bytes[index] == UInt8(ascii: "-")
-            index += 1
-        }
-        let digits = index
-        var value: Int64 = 0
-        while index < bytes.endIndex, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-            value = value * 10 + Int64(bytes[index] - 0x30)
-            if value > Int64(UInt32.max) { return nil }
-            index += 1
-        }
-        guard index > digits, index == bytes.endIndex else { return nil }
-        return negative ? -value : value
+        guard let (value, end) = ShadowNumber.decimalPrefix(bytes, allowMinus: true), end == bytes.endIndex else { return nil }
+        return value
     }
 }
 

@@ -16,24 +16,11 @@ public enum RangeArgument {
 
     public static func parse(_ text: String) throws(Failure) -> IDRange {
         let bytes = Array(text.utf8)
-        var index = 0
-        func number() -> UInt64? {
-            while index < bytes.count && ShadowNumber.isSpace(bytes[index]) { index += 1 }
-            if index < bytes.count && bytes[index] == UInt8(ascii: "+") { index += 1 }
-            let start = index
-            var value: UInt64 = 0
-            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-                value = value * 10 + UInt64(bytes[index] - 0x30)
-                if value > UInt64(UInt32.max) { return nil }
-                index += 1
-            }
-            return index > start ? value : nil
-        }
-        guard let first = number(), index < bytes.count, bytes[index] == UInt8(ascii: "-") else { throw .invalid(text) }
-        index += 1
-        guard let last = number(), index == bytes.count, let range = IDRange(first: first, last: last) else {
-            throw .invalid(text)
-        }
+        guard let (first, dash) = ShadowNumber.decimalPrefix(bytes[...], allowMinus: false),
+            dash < bytes.count, bytes[dash] == UInt8(ascii: "-"),
+            let (last, end) = ShadowNumber.decimalPrefix(bytes[(dash + 1)...], allowMinus: false), end == bytes.count,
+            let range = IDRange(first: UInt64(first), last: UInt64(last))
+        else { throw .invalid(text) }
         guard !range.includesInvalidID else { throw .reachesInvalidID(text) }
         return range
     }

@@ -62,6 +62,29 @@ public enum ShadowNumber {
         return .success(UInt32(value))
     }
 
+    /// Decimal as strtol/strtoul base 10 reads a prefix: blanks, an optional sign (`-` only when
+    /// `allowMinus`), digits. nil when there are no digits or the value passes 32 bits; otherwise
+    /// the value and the index just after the digits.
+    public static func decimalPrefix(_ bytes: ArraySlice<UInt8>, allowMinus: Bool) -> (value: Int64, end: Int)? {
+        var index = bytes.startIndex
+        while index < bytes.endIndex && isSpace(bytes[index]) { index += 1 }
+        var negative = false
+        if index < bytes.endIndex
+            && (bytes[index] == UInt8(ascii: "+") || (allowMinus && bytes[index] == UInt8(ascii: "-"))) {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        let digits = index
+        var value: Int64 = 0
+        while index < bytes.endIndex, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+            value = value * 10 + Int64(bytes[index] - 0x30)
+            if value > Int64(UInt32.max) { return nil }
+            index += 1
+        }
+        guard index > digits else { return nil }
+        return (negative ? -value : value, index)
+    }
+
     @inline(__always)
     static func digitValue(_ byte: UInt8, base: UInt64) -> UInt64? {
         let value: UInt64
