@@ -49,3 +49,7 @@ new_target() {
     for _ in $(seq 50); do [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break; sleep 0.02; done
     echo "$pid"
 }
+
+# mask_pid TEXT PID: TEXT with the pid (as a whole number only, never inside another one) as PID.
+# Pids are small in a test's own PID namespace: "600" must not turn 600000 into PID000.
+mask_pid() { sed -E "s/(^|[^0-9])$2([^0-9]|\$)/\1PID\2/g" <<<"$1"; }

@@ -37,7 +37,7 @@ mapcase() {
         local err rc
         if [ -n "$group" ]; then err=$(setpriv --reuid="$user" --regid="$group" --init-groups "$impl/$helper" "${args[@]}" 2>&1 >/dev/null); rc=$?
         else err=$(as "$user" "$impl/$helper" "${args[@]}" 2>&1 >/dev/null); rc=$?; fi
-        results+=("status:$rc|$(state "$t")|stderr:${err//$t/PID}")
+        results+=("status:$rc|$(state "$t")|stderr:$(mask_pid "$err" "$t")")
         kill "$t" 2>/dev/null
     done
     if [ "$mode" = same ]; then
@@ -89,7 +89,7 @@ mapcase "primary group not the user's" same newuidmap alice:devs PID 0 100000 10
 b=$(new_target bob)
 for impl in /usr/bin "$ours"; do
     err=$(as alice "$impl/newuidmap" "$b" 0 100000 10 2>&1); rc=$?
-    results_other+=("$rc ${err//$b/PID}")
+    results_other+=("$rc $(mask_pid "$err" "$b")")
 done
 same "another user's process refused like shadow" "${results_other[0]}" "${results_other[1]}"
 same "and its map stays empty" "" "$(cat /proc/$b/uid_map)"
@@ -98,7 +98,7 @@ for impl in /usr/bin "$ours"; do err=$(as alice "$impl/newuidmap" 1 0 100000 10 
 same "PID 1 refused like shadow" "${results_pid1[0]}" "${results_pid1[1]}"
 dead=$(new_target alice); kill "$dead"
 for _ in $(seq 100); do [ -e "/proc/$dead" ] || break; sleep 0.02; done
-for impl in /usr/bin "$ours"; do err=$(as alice "$impl/newuidmap" "$dead" 0 100000 10 2>&1); results_dead+=("$? ${err//$dead/PID}"); done
+for impl in /usr/bin "$ours"; do err=$(as alice "$impl/newuidmap" "$dead" 0 100000 10 2>&1); results_dead+=("$? $(mask_pid "$err" "$dead")"); done
 same "a dead PID refused like shadow" "${results_dead[0]}" "${results_dead[1]}"
 t=$(new_target alice)
 as alice "$ours/newuidmap" "$t" 0 100000 10
