@@ -69,6 +69,23 @@ int clinux_spawn(char *const argv[], char *const envp[]) {
     return pid;
 }
 
+int clinux_spawn_captured(char *const argv[], char *const envp[], int *output_fd) {
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0) return -1;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 2);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &actions, NULL, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    if (rc != 0) { close(out[0]); errno = rc; return -1; }
+    *output_fd = out[0];
+    return pid;
+}
+
 int clinux_wait(int pid) {
     int status;
     while (waitpid(pid, &status, __WALL) < 0) {

@@ -107,13 +107,12 @@ public enum UserNic {
             }
             var mtu: UInt32 = 1500
             var master: Int32?
+            var openVSwitchBridge: String?
             if link != "none" {
                 guard let bridge = try links.link(named: link) else { throw Failure("bridge \(link) does not exist") }
-                guard bridge.kind == "bridge" else {
-                    throw Failure("\(link) is not a Linux bridge (Open vSwitch bridges are not supported yet)")
-                }
                 mtu = bridge.mtu ?? 1500
-                master = bridge.index
+                // LXC's rule: a link that is not a Linux bridge is taken for an Open vSwitch bridge.
+                if bridge.kind == "bridge" { master = bridge.index } else { openVSwitchBridge = link }
             }
             var generator = SystemRandomNumberGenerator()
             var host = InterfaceName.hostVeth(uid: callerUID, using: &generator)
@@ -132,6 +131,7 @@ public enum UserNic {
             do {
                 guard let hostLink = try links.link(named: host) else { throw Failure("\(host) vanished after creation") }
                 try links.run { LinkRequest.set(index: hostLink.index, master: master, up: true, sequence: $0) }
+                if let openVSwitchBridge { try OpenVSwitch.addPort(bridge: openVSwitchBridge, port: host) }
                 // The rename inside the container's netns runs as the caller: it needs CAP_NET_ADMIN
                 // over that netns, which only its owner has.
                 let (name, index) = try inNamespace(netns) {
@@ -155,6 +155,7 @@ public enum UserNic {
                 if let hostLink = try? links.link(named: host) {
                     try? links.run { LinkRequest.delete(index: hostLink.index, sequence: $0) }
                 }
+                if let openVSwitchBridge { try? OpenVSwitch.deletePort(bridge: openVSwitchBridge, port: host) }
                 throw error
             }
         }
@@ -198,6 +199,10 @@ public enum UserNic {
             guard database.entries.contains(where: {
                 owners.contains($0.owner) && $0.type == type && $0.link == link && $0.hostInterface == hostInterface
             }) else { throw Failure("Caller is not allowed to delete network device \"\(hostInterface)\"") }
+            // An Open vSwitch port outlives its veth in the switch's database: remove it there too.
+            if link != "none", let bridge = try links.link(named: link), bridge.kind != "bridge" {
+                try OpenVSwitch.deletePort(bridge: link, port: hostInterface)
+            }
             if let l = try links.link(named: hostInterface) {
                 try links.run { LinkRequest.delete(index: l.index, sequence: $0) }
             }

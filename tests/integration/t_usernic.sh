@@ -93,3 +93,71 @@ out=$(nic alice create /x c4 "$stranger" veth br0 eth0 2>&1); rc=$?
 same "a peer that cannot be renamed as the caller fails the create" "1 yes" "$rc $(grep -q 'renaming' <<<"$out" && echo yes)"
 same "and leaves neither a database line nor a veth" "$before_db|$before_links" "$(cat /run/lxc/nics)|$(ip -o link | grep -c veth)"
 kill "$stranger" "$rootns"
+
+# The target exits mid-call: lxc-user-nic has opened its netns and waits for the database lock
+# while the process dies. Either outcome is fine (the nic is made in a netns kept alive by our fd,
+# or a clear refusal); what must not happen is a veth left on the host or a quota slot used for good.
+printf 'alice veth br0 1\n' > /etc/lxc/lxc-usernet
+: > /run/lxc/nics
+before_links=$(ip -o link | grep -c veth)
+python3 -c 'import fcntl,sys,time; f=open("/run/lxc/nics","r+"); fcntl.lockf(f,fcntl.LOCK_EX); open(sys.argv[1],"w").close(); time.sleep(1.5)' "$WORK/locked" &
+locker=$!
+for _ in $(seq 50); do [ -e "$WORK/locked" ] && break; sleep 0.05; done
+dying=$(container alice)
+nic alice create /x c5 "$dying" veth br0 eth0 >"$WORK/mid.out" 2>&1 & midcall=$!
+sleep 0.4; kill "$dying"; wait "$dying" 2>/dev/null
+wait "$locker"; wait "$midcall"; rc=$?
+check "create for a process that died mid-call exits 0 or 1 (got $rc: $(cat "$WORK/mid.out"))" test "$rc" -le 1
+for _ in $(seq 100); do [ "$(ip -o link | grep -c veth)" = "$before_links" ] && break; sleep 0.05; done
+same "no veth is left on the host once its netns is gone" "$before_links" "$(ip -o link | grep -c veth)"
+ca6=$(container alice)
+out=$(nic alice create /x c6 "$ca6" veth br0 eth0 2>&1); rc=$?
+same "the dead container's slot is free again for quota 1 (its line was stale)" "0 1" "$rc $(grep -c . /run/lxc/nics)"
+dead=$(container alice); kill "$dead"; wait "$dead" 2>/dev/null
+out=$(nic alice create /x c7 "$dead" veth br0 eth0 2>&1); rc=$?
+same "a pid that already exited is refused" "1 yes" "$rc $(grep -q 'may not modify netns' <<<"$out" && echo yes)"
+
+# Open vSwitch: a link that is not a Linux bridge is an OVS bridge (LXC's rule), attached with
+# ovs-vsctl found only in LXC's fixed directories. This kernel has neither the openvswitch nor the dummy
+# module, so veth ends play the OVS bridges and a stub
+# stands in for ovs-vsctl: it knows bridge "ovsbr", records each call with its uids and environment,
+# and prints on stdout to prove its output does not reach ours.
+ip link add ovsbr type veth peer name ovsbr-peer; ip link set ovsbr mtu 1450 up
+ip link add ovsbad type veth peer name ovsbad-peer; ip link set ovsbad up
+printf 'alice veth ovsbr 2\nbob veth ovsbr 1\nalice veth ovsbad 1\n' > /etc/lxc/lxc-usernet
+: > /run/lxc/nics
+mount -t tmpfs tmpfs /usr/local/sbin
+ca7=$(container alice); cb7=$(container bob)
+before_links=$(ip -o link | grep -c veth)
+out=$(nic alice create /x c8 "$ca7" veth ovsbr eth0 2>&1); rc=$?
+same "no ovs-vsctl: a clear refusal" "1 yes" "$rc $(grep -q 'not a Linux bridge and ovs-vsctl was not found' <<<"$out" && echo yes)"
+same "and nothing is left behind" "$before_links 0" "$(ip -o link | grep -c veth) $(grep -c . /run/lxc/nics)"
+cat > /usr/local/sbin/ovs-vsctl <<'STUB'
+#!/bin/bash -p
+echo "$* ruid=$(id -ru) euid=$(id -u) env=$(env | grep -v -e '^PWD=' -e '^SHLVL=' -e '^_=' | tr '\n' ' ')" >> /run/ovs-calls
+echo "stub chatter on stdout"
+for a; do bridge=$port; port=$a; done
+case "$*" in *add-port\ ovsbr\ *|*del-port\ ovsbr\ *) exit 0 ;; esac
+echo "ovs-vsctl: no bridge named $bridge" >&2; exit 1
+STUB
+chmod 755 /usr/local/sbin/ovs-vsctl
+out=$(nic alice create /x c8 "$ca7" veth ovsbr eth0 2>"$WORK/err"); rc=$?
+same "OVS create: one stdout line, nothing on stderr" "0 1 " "$rc $(grep -c . <<<"$out") $(cat "$WORK/err")"
+ovshost=$(cut -d: -f3 <<<"$out")
+same "ovs-vsctl was asked to add the port, as root for the caller, with only PATH set" \
+    "--timeout=10 -- add-port ovsbr $ovshost ruid=$(id -u alice) euid=0 env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin " \
+    "$(cat /run/ovs-calls)"
+check "the host end is up with the OVS bridge's MTU" grep -q 'mtu 1450.*state UP\|,UP.*mtu 1450' <<<"$(ip -o link show "$ovshost")"
+same "the database records it" "alice veth ovsbr $ovshost" "$(cat /run/lxc/nics)"
+: > /run/ovs-calls
+before_links=$(ip -o link | grep -c veth)
+out=$(nic alice create /x c8 "$ca7" veth ovsbad eth1 2>&1); rc=$?
+same "ovs-vsctl refusing the port fails the create with its message" "1 yes" "$rc $(grep -q 'no bridge named ovsbad' <<<"$out" && echo yes)"
+same "and leaves neither a veth nor a database line" "$before_links 1" "$(ip -o link | grep -c veth) $(grep -c . /run/lxc/nics)"
+out=$(nic bob delete /x c8 /proc/$cb7/ns/net veth ovsbr "$ovshost" 2>&1); rc=$?
+same "bob may not remove alice's OVS port (CVE-2026-39402, LXC's lxc-test-usernic-2)" "1 yes 0" \
+    "$rc $(grep -q 'not allowed' <<<"$out" && echo yes) $(grep -c "del-port ovsbr" /run/ovs-calls)"
+nic alice delete /x c8 /proc/$ca7/ns/net veth ovsbr "$ovshost"; rc=$?
+same "alice removes her port: del-port called, line and veth gone" "0 1 0 gone" \
+    "$rc $(grep -c "del-port ovsbr $ovshost" /run/ovs-calls) $(grep -c . /run/lxc/nics) $(ip link show "$ovshost" >/dev/null 2>&1 || echo gone)"
+kill "$ca7" "$cb7" "$ca6" 2>/dev/null

@@ -63,6 +63,10 @@ int clinux_userns_fork(char *const argv[], unsigned int uid, unsigned int gid, c
 /* posix_spawn of argv[0] (an absolute path) with the given environment; returns pid or -1. */
 int clinux_spawn(char *const argv[], char *const envp[]);
 
+/* posix_spawn of argv[0] with stdin from /dev/null and stdout and stderr into a pipe whose read
+   end (close-on-exec) is stored in *output_fd; returns pid or -1. */
+int clinux_spawn_captured(char *const argv[], char *const envp[], int *output_fd);
+
 /* waitpid, retrying EINTR; returns the raw status or -1. */
 int clinux_wait(int pid);
 static inline int clinux_wifexited(int s) { return (s & 0x7f) == 0; }
