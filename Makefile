@@ -4,7 +4,9 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR   = $(PREFIX)/bin
-LIBEXECDIR = $(PREFIX)/libexec/subid-toolkit
+# lxc-user-nic lives where liblxc looks for it, under its own libexec directory (Debian's LXC:
+# /usr/libexec/lxc); with the default PREFIX ours goes beside, not over, Debian's (see README).
+LXC_LIBEXECDIR = $(PREFIX)/libexec/lxc
 
 # Release builds carry the Swift stdlib inside (setuid ignores $ORIGIN rpaths; the toolchain
 # directory must not become part of a setuid binary's trust base).
@@ -12,13 +14,11 @@ SWIFT_BUILD = swift build -c release --static-swift-stdlib --disable-local-rpath
 # Every binary, whichever way it was built, is staged here; tests, demo, bench and install use it.
 BIN = .build/stage
 
-# Helpers that are setuid root once installed. Only those whose issue is done are installed:
-# a placeholder first on PATH would break every container start on the machine.
-SETUID_HELPERS_DONE = newuidmap newgidmap
-SETUID_HELPERS_PENDING = newuidmap newgidmap lxc-user-nic
-TOOLS = subid getsubids
+# Helpers that are setuid root once installed.
+SETUID_HELPERS = newuidmap newgidmap
+TOOLS = subid getsubids usernsexec
 
-DEBIAN_PACKAGES = acl attr g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
+DEBIAN_PACKAGES = acl attr busybox-static iproute2 g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
 BENCH_PACKAGES = hyperfine
 
 SHELL = /bin/bash
@@ -76,12 +76,11 @@ demo: build
 	scripts/demo $(BIN)
 
 install: build
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LXC_LIBEXECDIR)
 	for t in $(TOOLS); do install -s -m 0755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
-	for t in $(SETUID_HELPERS_DONE); do \
+	for t in $(SETUID_HELPERS); do \
 	    install -s -o root -g root -m 4755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
-	@for t in $(filter-out $(SETUID_HELPERS_DONE),$(SETUID_HELPERS_PENDING)); do \
-	    echo "make install: $$t is not implemented yet, not installed"; done
+	install -s -o root -g root -m 4755 $(BIN)/lxc-user-nic $(DESTDIR)$(LXC_LIBEXECDIR)/lxc-user-nic
 
 bench: bench-deps build
 	bench/run $(BIN)

@@ -98,8 +98,10 @@ public enum UserNic {
         defer { links.close() }
         return try store.update { database -> String in
             // Entries whose host interface is gone no longer count (the whole file is rewritten).
-            let present = try links.allNames()
-            database.prune { present.contains($0) }
+            if !database.entries.isEmpty {
+                let present = try links.allNames()
+                database.prune { present.contains($0) }
+            }
             let owner: String
             switch database.ownerForNextNic(user: user, allowance: allowance, type: type, link: link) {
             case .success(let o): owner = o
@@ -199,10 +201,14 @@ public enum UserNic {
             guard database.entries.contains(where: {
                 owners.contains($0.owner) && $0.type == type && $0.link == link && $0.hostInterface == hostInterface
             }) else { throw Failure("Caller is not allowed to delete network device \"\(hostInterface)\"") }
-            // An Open vSwitch port outlives its veth in the switch's database: remove it there too.
             if link != "none", let bridge = try links.link(named: link), bridge.kind != "bridge" {
+                // Open vSwitch, as LXC does it: only the port goes. The veth dies with its netns, and
+                // its line stays until then (pruned once the device is gone), so the quota still
+                // counts a nic that still exists.
                 try OpenVSwitch.deletePort(bridge: link, port: hostInterface)
+                return
             }
+            // A Linux bridge (LXC refuses these): the veth itself goes, and with it the line.
             if let l = try links.link(named: hostInterface) {
                 try links.run { LinkRequest.delete(index: l.index, sequence: $0) }
             }

@@ -4,8 +4,7 @@ import LinuxSys
 import SubID
 import UserNic
 
-// Drop-in for LXC's lxc-user-nic; the work is in UserNic. Still incomplete (see README): not
-// installed by `make install`.
+// Drop-in for LXC's lxc-user-nic; the work is in UserNic.
 let startup = HelperStartup.begin(program: "lxc-user-nic")
 let command: UserNicCommand
 switch UserNicCommand.parse(startup.arguments) {

@@ -4,8 +4,10 @@ make -s -C "$REPO" install DESTDIR="$dest" PREFIX=/usr >"$WORK/install.log" 2>&1
 same "make install succeeds" 0 $?
 same "subid and getsubids installed 0755" "755 0:0
 755 0:0" "$(stat -c '%a %u:%g' "$dest/usr/bin/subid" "$dest/usr/bin/getsubids")"
-same "setuid helpers installed root 4755" "4755 0:0
-4755 0:0" "$(stat -c "%a %u:%g" "$dest/usr/bin/newuidmap" "$dest/usr/bin/newgidmap")"
+same "setuid helpers installed root 4755, lxc-user-nic where liblxc looks (PREFIX/libexec/lxc)" "4755 0:0
+4755 0:0
+4755 0:0" "$(stat -c "%a %u:%g" "$dest/usr/bin/newuidmap" "$dest/usr/bin/newgidmap" "$dest/usr/libexec/lxc/lxc-user-nic")"
+same "usernsexec installed 0755" "755 0:0" "$(stat -c '%a %u:%g' "$dest/usr/bin/usernsexec")"
 for b in getsubids subid newuidmap newgidmap lxc-user-nic; do
     if ldd "$BIN/$b" | grep -q libswift; then not_ok "$b links no Swift shared library" "$(ldd "$BIN/$b")"
     else ok "$b links no Swift shared library"; fi
