@@ -117,19 +117,26 @@ public enum UserNic {
                 if bridge.kind == "bridge" { master = bridge.index } else { openVSwitchBridge = link }
             }
             var generator = SystemRandomNumberGenerator()
-            var host = InterfaceName.hostVeth(uid: callerUID, using: &generator)
-            var tries = 0
-            while try links.link(named: host) != nil {
-                tries += 1
-                guard tries < 100 else { throw Failure("no free host interface name") }
-                host = InterfaceName.hostVeth(uid: callerUID, using: &generator)
-            }
-            let temporaryPeer = host + "p"
+            let temporaryPeer: String
+            var host: String
             // Why: first byte 0xfe keeps the bridge from taking this MAC (LXC does the same).
             var mac: [UInt8] = (0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) }
             mac[0] = 0xfe
-            try links.run { LinkRequest.createVeth(host: host, peer: temporaryPeer, peerNamespaceFD: netns, mtu: mtu,
-                                                   hostAddress: mac, sequence: $0) }
+            var tries = 0
+            while true {
+                // A taken name answers EEXIST; a fresh random one is tried (no look-up beforehand).
+                host = InterfaceName.hostVeth(uid: callerUID, using: &generator)
+                let peer = host + "p"
+                do {
+                    try links.run { LinkRequest.createVeth(host: host, peer: peer, peerNamespaceFD: netns, mtu: mtu,
+                                                           hostAddress: mac, sequence: $0) }
+                    temporaryPeer = peer
+                    break
+                } catch let error as NetlinkSession.Failure where error.errno == .fileExists {
+                    tries += 1
+                    guard tries < 100 else { throw Failure("no free host interface name") }
+                }
+            }
             do {
                 guard let hostLink = try links.link(named: host) else { throw Failure("\(host) vanished after creation") }
                 try links.run { LinkRequest.set(index: hostLink.index, master: master, up: true, sequence: $0) }
@@ -184,8 +191,8 @@ public enum UserNic {
             try asCaller(callerUID) {
                 var inside = try Links()
                 defer { inside.close() }
-                guard let lo = try inside.link(named: "lo") else { return false }
-                do { try inside.run { LinkRequest.delete(index: lo.index, sequence: $0) } } catch let e as NetlinkSession.Failure {
+                // Why index 1: loopback always has it (the kernel's LOOPBACK_IFINDEX); no look-up needed.
+                do { try inside.run { LinkRequest.delete(index: 1, sequence: $0) } } catch let e as NetlinkSession.Failure {
                     return e.errno == .notSupported
                 }
                 return false
