@@ -50,7 +50,8 @@ let package = Package(
         .systemLibrary(name: "CLibcap", providers: [.apt(["libcap-dev"])]),
         .systemLibrary(name: "CLibseccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "CLibpam", pkgConfig: "pam", providers: [.apt(["libpam0g-dev"])]),
-        .systemLibrary(name: "CLibaudit", pkgConfig: "audit", providers: [.apt(["libaudit-dev"])]),
+        // No pkgConfig for libaudit either (same -L ordering reason as libcap); link "audit" and "cap-ng" come from the module map.
+        .systemLibrary(name: "CLibaudit", providers: [.apt(["libaudit-dev"])]),
 
         // Swift libraries: no Foundation in any of these.
         .target(
@@ -59,8 +60,10 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "SubID", dependencies: ["LinuxSys"], swiftSettings: strict),
         .target(name: "HelperSupport", dependencies: ["LinuxSys"], swiftSettings: strict),
+        // Audit records (libaudit) and authpriv syslog lines for changes and refusals.
+        .target(name: "AuditTrail", dependencies: ["SubID", "CLinux", "CLibaudit"], swiftSettings: strict),
         // newuidmap and newgidmap: shadow's checks, in shadow's order, on a /proc dirfd.
-        .target(name: "MapHelper", dependencies: ["SubID", "HelperSupport", "LinuxSys", "CLinux", "CLibcap"],
+        .target(name: "MapHelper", dependencies: ["SubID", "HelperSupport", "AuditTrail", "LinuxSys", "CLinux", "CLibcap"],
                 swiftSettings: strict),
 
         // setuid helpers (later issues; honest placeholders until then).
@@ -71,7 +74,7 @@ let package = Package(
             name: "newgidmap", dependencies: ["MapHelper", "SubID"],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
-            name: "lxc-user-nic", dependencies: ["SubID", "HelperSupport", "LinuxSys", "UserNic"],
+            name: "lxc-user-nic", dependencies: ["SubID", "HelperSupport", "AuditTrail", "LinuxSys", "UserNic"],
             swiftSettings: strict, linkerSettings: hardenedLinker),
 
         // Unprivileged tools and the runtime.
@@ -103,7 +106,7 @@ let package = Package(
         .executableTarget(name: "userbox", dependencies: ["Runtime", "HelperSupport"], swiftSettings: strict),
         .executableTarget(
             name: "subid",
-            dependencies: ["SubID", "LinuxSys", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SubID", "LinuxSys", "AuditTrail", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         // getsubids is exec'd by podman/rootlesskit on every container start: helper-style, fixed CLI.
         .executableTarget(

@@ -1,4 +1,5 @@
 import CLinux
+import AuditTrail
 import Glibc
 import HelperSupport
 import LinuxSys
@@ -43,6 +44,11 @@ public enum MapHelper {
         var st = stat()
         guard fstat(directory, &st) == 0 else { fail("Could not stat directory for target \(targetLabel)") }
         let account = caller.account
+        // A refusal of an identified caller goes to the audit log and syslog as well as stderr.
+        func refuse(_ message: String) -> Never {
+            Audit.refused(operation: "map-\(word)s", account: account.name, id: caller.realUID, program: program, reason: message)
+            fail(message)
+        }
         // GRANT_AUX_GROUP_SUBIDS only matters when the real gid is not the account's primary one;
         // reading login.defs only then spares most calls the work (same outcome as shadow).
         func auxGroupsGranted() -> Bool {
@@ -52,7 +58,7 @@ public enum MapHelper {
         if caller.realUID != account.uid || (caller.realGID != account.gid && !auxGroupsGranted())
             || account.uid != st.st_uid || caller.realGID != st.st_gid {
             let what = kind == .uid ? "Target process" : "Target"
-            fail("\(what) \(targetLabel) is owned by a different user: uid:\(caller.realUID) pw_uid:\(account.uid) "
+            refuse("\(what) \(targetLabel) is owned by a different user: uid:\(caller.realUID) pw_uid:\(account.uid) "
                  + "st_uid:\(st.st_uid), gid:\(caller.realGID) pw_gid:\(account.gid) st_gid:\(st.st_gid)")
         }
 
@@ -85,10 +91,10 @@ public enum MapHelper {
         let verdict: IDMapPolicy.Verdict
         switch policy.verify(extents, against: file, aliasOwns: { users.user(named: $0)?.uid == account.uid }) {
         case .success(let v): verdict = v
-        case .failure(.notAllowed(let extent)): fail("\(word) range \(extent) not allowed")
-        case .failure(.overlapping(let a, let b)): fail("\(word) ranges \(a) and \(b) overlap")
-        case .failure(.tooManyExtents(let n)): fail("too many ranges: \(n) (the kernel takes at most \(IDMapArguments.maximumExtents))")
-        case .failure(.mapTooLong(let n)): fail("map is \(n) bytes (the kernel takes less than 4096)")
+        case .failure(.notAllowed(let extent)): refuse("\(word) range \(extent) not allowed: \(policy.explainNotAllowed(file: file))")
+        case .failure(.overlapping(let a, let b)): refuse("\(word) ranges \(a) and \(b) overlap")
+        case .failure(.tooManyExtents(let n)): refuse("too many ranges: \(n) (the kernel takes at most \(IDMapArguments.maximumExtents))")
+        case .failure(.mapTooLong(let n)): refuse("map is \(n) bytes (the kernel takes less than 4096)")
         }
         if extents.isEmpty {
             // shadow 4.13 writes nothing and the kernel answers EINVAL; say so the same way.

@@ -1,3 +1,4 @@
+import AuditTrail
 import Glibc
 import HelperSupport
 import LinuxSys
@@ -32,5 +33,7 @@ do {
     }
     startup.exit(0)
 } catch {
+    let operation: String = switch command { case .create: "create-nic"; case .delete: "delete-nic" }
+    Audit.refused(operation: operation, account: me.name, id: startup.realUID, program: "lxc-user-nic", reason: "\(error)")
     HelperOutput.fail("lxc-user-nic", "\(error)")
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LinuxSys
 import SubID
+import AuditTrail
 
 /// --uids and --gids, each FIRST-LAST inclusive and repeatable, as usermod -v/-w take them.
 struct RangeOptions: ParsableArguments {
@@ -79,6 +80,9 @@ extension SubIDCommand {
         func run() throws {
             let identity = try resolveUser(user, required: true)
             let results = try edit(location, try ranges.parsed()) { file, range throws(RangeEditError) in try file.grant(range, to: identity) }
+            for (kind, range, changed) in results where changed {
+                Audit.rangeChanged(kind, range, of: identity, added: true, program: "subid")
+            }
             for (kind, range, changed) in results {
                 print(changed ? "granted \(kind)s \(range) to \(identity.name)" : "\(identity.name) already holds \(kind)s \(range)")
             }
@@ -99,6 +103,9 @@ extension SubIDCommand {
         func run() throws {
             let identity = try resolveUser(user, required: false)
             let results = try edit(location, try ranges.parsed()) { file, range throws(RangeEditError) in file.revoke(range, from: identity) }
+            for (kind, range, changed) in results where changed {
+                Audit.rangeChanged(kind, range, of: identity, added: false, program: "subid")
+            }
             for (kind, range, changed) in results {
                 print(changed ? "revoked \(kind)s \(range) from \(identity.name)" : "\(identity.name) held no \(kind)s in \(range)")
             }
@@ -140,21 +147,15 @@ extension SubIDCommand {
                 do { try Allocator.validate(policy, kind: kind) } catch { throw Failure(error.description) }
                 policies[kind] = policy
             }
-            var outcomes: [(IDKind, IDRange, Bool)] = []
-            do {
-                try updateTogether(location, kinds.filter { policies[$0] != nil }, createIfMissing: true) { kind, file in
-                    if let held = file.ranges(of: identity).first(where: { !$0.isEmpty }) {
-                        outcomes.append((kind, held, false))
-                        return
-                    }
-                    guard let policy = policies[kind] else { return }
-                    let range = try Allocator.firstFit(among: file.entries.map(\.range), policy: policy, kind: kind)
-                    file.append(SubIDEntry(owner: identity.name, range: range))
-                    outcomes.append((kind, range, true))
-                }
-            } catch let error as AllocationError { throw Failure(error.description) }
-            for (kind, range, fresh) in outcomes {
-                print(fresh ? "allocated \(kind)s \(range) (\(range.count)) to \(identity.name)"
+            let planned = kinds.compactMap { kind in policies[kind].map { (kind, $0) } }
+            let outcomes: [RangeProvisioning.Outcome]
+            do { outcomes = try RangeProvisioning.ensure(identity, policies: planned, store: location.store) } catch {
+                throw Failure(error.description)
+            }
+            Audit.rangesAllocated(outcomes, to: identity, program: "subid")
+            for outcome in outcomes {
+                let (kind, range) = (outcome.kind, outcome.range)
+                print(outcome.allocated ? "allocated \(kind)s \(range) (\(range.count)) to \(identity.name)"
                             : "\(identity.name) already holds \(kind)s \(range)")
             }
         }

@@ -47,6 +47,16 @@ public struct IDMapPolicy: Sendable {
         return checkShape(extents).map { Verdict(authorisedBySubordinateFile: bySubordinateFile) }
     }
 
+    /// What the caller does own, for a refusal a person can act on: the ranges of theirs in the
+    /// file, or that they have none and who can fix it.
+    public func explainNotAllowed(file: SubIDFile?) -> String {
+        let owned = (file?.ranges(of: caller) ?? []).compactMap { r in r.last.map { "\(r.start)-\($0)" } }
+        if owned.isEmpty {
+            return "\(caller.name) has no subordinate \(kind)s in \(kind.defaultPath): ask an admin to run `subid allocate \(caller.name)`"
+        }
+        return "\(caller.name) owns \(owned.joined(separator: ", ")) in \(kind.defaultPath)"
+    }
+
     /// Overlaps (inside or outside) and the kernel's size limits.
     public func checkShape(_ extents: [IDMapExtent]) -> Result<Void, Denial> {
         for (i, a) in extents.enumerated() {

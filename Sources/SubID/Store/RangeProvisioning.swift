@@ -1,0 +1,59 @@
+/// Gives a user a range of each kind they lack, first-fit as useradd chooses it, with the files
+/// locked together (subuid, then subgid: the order shadow's useradd locks them in), so two
+/// sessions, a `subid allocate` and a `useradd` never hand out the same ids.
+public enum RangeProvisioning {
+    public struct Outcome: Equatable, Sendable {
+        public let kind: IDKind
+        public let range: IDRange
+        /// false when the user already held `range` and nothing was written.
+        public let allocated: Bool
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case allocation(AllocationError)
+        case store(StoreError)
+
+        public var description: String {
+            switch self {
+            case .allocation(let error): error.description
+            case .store(let error): error.description
+            }
+        }
+    }
+
+    /// For each (kind, policy): keeps a range the user already holds, else appends a fresh one.
+    /// Missing files are created. Policies are checked before any file is touched.
+    public static func ensure(
+        _ identity: OwnerIdentity, policies: [(IDKind, AllocationPolicy)], store: (IDKind) -> SubIDStore
+    ) throws(Failure) -> [Outcome] {
+        for (kind, policy) in policies {
+            do { try Allocator.validate(policy, kind: kind) } catch { throw .allocation(error) }
+        }
+        var outcomes: [Outcome] = []
+        func step(_ remaining: ArraySlice<(IDKind, AllocationPolicy)>) throws(Failure) {
+            guard let (kind, policy) = remaining.first else { return }
+            do throws(SubIDStore.UpdateError<Failure>) {
+                try store(kind).update(createIfMissing: true) { (file: inout SubIDFile) throws(Failure) in
+                    if let held = file.ranges(of: identity).first(where: { !$0.isEmpty }) {
+                        outcomes.append(Outcome(kind: kind, range: held, allocated: false))
+                    } else {
+                        let range: IDRange
+                        do throws(AllocationError) { range = try Allocator.firstFit(among: file.entries.map(\.range), policy: policy, kind: kind) } catch {
+                            throw .allocation(error)
+                        }
+                        file.append(SubIDEntry(owner: identity.name, range: range))
+                        outcomes.append(Outcome(kind: kind, range: range, allocated: true))
+                    }
+                    try step(remaining.dropFirst())
+                }
+            } catch {
+                switch error {
+                case .change(let inner): throw inner
+                case .store(let storeError): throw .store(storeError)
+                }
+            }
+        }
+        try step(policies[...])
+        return outcomes
+    }
+}
