@@ -14,11 +14,14 @@ SWIFT_BUILD = swift build -c release --static-swift-stdlib --disable-local-rpath
 # Every binary, whichever way it was built, is staged here; tests, demo, bench and install use it.
 BIN = .build/stage
 
+# PAM modules live where the distribution's libpam looks (Debian: /lib/x86_64-linux-gnu/security).
+PAM_MODULE_DIR ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/security
+
 # Helpers that are setuid root once installed.
 SETUID_HELPERS = newuidmap newgidmap
 TOOLS = subid getsubids usernsexec
 
-DEBIAN_PACKAGES = acl attr busybox-static iproute2 g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
+DEBIAN_PACKAGES = acl attr busybox-static iproute2 pamtester g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
 BENCH_PACKAGES = hyperfine
 
 SHELL = /bin/bash
@@ -41,6 +44,7 @@ build: deps
 	$(SWIFT_BUILD)
 	rm -rf $(BIN) && mkdir -p $(BIN)
 	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,newuidmap,newgidmap,lxc-user-nic,usernsexec,userbox} $(BIN)/
+	cp $$($(SWIFT_BUILD) --show-bin-path)/libpam_subid.so $(BIN)/pam_subid.so
 	mkdir -p $(BIN)/test-support && cp $$($(SWIFT_BUILD) --show-bin-path)/netlink-check $(BIN)/test-support/
 
 unit: deps
@@ -83,6 +87,8 @@ install: build
 	for t in $(SETUID_HELPERS); do \
 	    install -s -o root -g root -m 4755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
 	install -s -o root -g root -m 4755 $(BIN)/lxc-user-nic $(DESTDIR)$(LXC_LIBEXECDIR)/lxc-user-nic
+	install -d $(DESTDIR)$(PAM_MODULE_DIR)
+	install -s -o root -g root -m 0644 $(BIN)/pam_subid.so $(DESTDIR)$(PAM_MODULE_DIR)/pam_subid.so
 
 bench: bench-deps build
 	bench/run $(BIN)

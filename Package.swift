@@ -35,6 +35,8 @@ let package = Package(
         .executable(name: "subid", targets: ["subid"]),
         .executable(name: "getsubids", targets: ["getsubids"]),
         .library(name: "SubID", targets: ["SubID"]),
+        // pam_subid.so (installed under that name): a PAM session module.
+        .library(name: "pam_subid", type: .dynamic, targets: ["PamModule"]),
         .library(name: "Runtime", targets: ["Runtime"]),
     ],
     dependencies: [
@@ -76,6 +78,17 @@ let package = Package(
         .executableTarget(
             name: "lxc-user-nic", dependencies: ["SubID", "HelperSupport", "AuditTrail", "LinuxSys", "UserNic"],
             swiftSettings: strict, linkerSettings: hardenedLinker),
+
+        // The PAM session module: ranges at first login.
+        .target(name: "PamSubID", dependencies: ["SubID", "LinuxSys", "AuditTrail", "CLibpam"], swiftSettings: strict),
+        .target(
+            name: "PamModule", dependencies: ["PamSubID", "AuditTrail", "CLibpam"], swiftSettings: strict,
+            linkerSettings: [.unsafeFlags([
+                // The Swift runtime goes inside the module: sshd or login must not need the toolchain.
+                "-static-stdlib", "-Xclang-linker", "-static-libgcc", "-L\(packageDirectory)/.build-cxx",
+                "-Xlinker", "--version-script=\(packageDirectory)/pam/pam_subid.map",
+                "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro",
+            ])]),
 
         // Unprivileged tools and the runtime.
         .target(name: "Runtime", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
@@ -126,5 +139,6 @@ let package = Package(
         .testTarget(name: "IDShiftTests", dependencies: ["IDShift", "SubID"], swiftSettings: strict),
         .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),
         .testTarget(name: "MapHelperTests", dependencies: ["MapHelper", "SubID"], swiftSettings: strict),
+        .testTarget(name: "PamSubIDTests", dependencies: ["PamSubID", "AuditTrail", "SubID"], swiftSettings: strict),
     ]
 )

@@ -21,7 +21,7 @@ huge=$(head -c 100000 /dev/zero | tr '\0' 'A')
 out=$(as env -i BIG="$huge" python3 -c 'import os,sys; os.execv(sys.argv[1], ["\x1b]0;pwned\x07" + "A" * 100000] + sys.argv[2:])' \
       "$ours/newuidmap" "$t" 0 100000 70000 2>&1); rc=$?
 same "huge, escape-laden argv[0] and environment: the program name stays newuidmap" \
-    "1|newuidmap: uid range [0-70000) -> [100000-170000) not allowed" "$rc|$out"
+    "1|newuidmap: uid range [0-70000) -> [100000-170000) not allowed: dave owns 100000-165535 in /etc/subuid" "$rc|$out"
 kill "$t"
 
 cat > "$WORK/noargv.c" <<'C'

@@ -7,6 +7,12 @@ public enum RangeProvisioning {
         public let range: IDRange
         /// false when the user already held `range` and nothing was written.
         public let allocated: Bool
+
+        public init(kind: IDKind, range: IDRange, allocated: Bool) {
+            self.kind = kind
+            self.range = range
+            self.allocated = allocated
+        }
     }
 
     public enum Failure: Error, CustomStringConvertible {

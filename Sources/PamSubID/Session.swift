@@ -1,0 +1,37 @@
+import AuditTrail
+import CLibpam
+import Glibc
+import LinuxSys
+import SubID
+
+/// What one session open does, with the PAM handle kept at the edges (log and user name; the
+/// entry points are in PamModule, which only the pam_subid.so product links).
+public enum Session {
+    public static let program = "pam_subid"
+
+    public static func open(user: String, options: SessionOptions, log: (Int32, String) -> Void) -> Int32 {
+        let defs = LoginDefs(parsing: (try? Files.read("/etc/login.defs", followSymlinks: true, limit: 1 << 20)) ?? [])
+        func failed(_ reason: String, uid: UInt32?) -> Int32 {
+            log(LOG_ERR, "no subordinate ranges for \(user): \(reason)")
+            Audit.changeFailed(operation: "add-subid-range", account: user, id: uid, program: program, reason: reason)
+            return options.requiredRanges ? PAM_SESSION_ERR : PAM_SUCCESS
+        }
+        guard let account = SystemUserDatabase().user(named: user) else { return failed("unknown user", uid: nil) }
+        if SessionOptions.isSystemAccount(uid: account.uid, defaults: defs) {
+            if options.debug { log(LOG_DEBUG, "\(user) is a system account (uid \(account.uid)): skipped") }
+            return PAM_SUCCESS
+        }
+        let identity = OwnerIdentity(name: account.name, uid: account.uid)
+        let policies = [IDKind.uid, .gid].map { ($0, options.policy(for: $0, defaults: defs)) }.filter { $0.1.count > 0 }
+        do {
+            let outcomes = try RangeProvisioning.ensure(identity, policies: policies, store: { SubIDStore(kind: $0) })
+            Audit.rangesAllocated(outcomes, to: identity, program: program)
+            if options.debug {
+                for o in outcomes where !o.allocated { log(LOG_DEBUG, "\(user) already holds sub\(o.kind)s \(o.range.start)-\(o.range.end - 1)") }
+            }
+            return PAM_SUCCESS
+        } catch {
+            return failed(error.description, uid: account.uid)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import AuditTrail
+import Glibc
+import PamSubID
+import SubID
+import Testing
+
+@Suite struct SessionOptionsTests {
+    @Test func argumentsOverrideLoginDefs() {
+        let options = SessionOptions(parsing: ["count=1000", "min=2000000", "max=3000000", "debug"])
+        let defs = LoginDefs(parsing: "SUB_UID_MIN 100000\nSUB_UID_MAX 600100000\nSUB_UID_COUNT 65536\n")
+        #expect(options.policy(for: .uid, defaults: defs) == AllocationPolicy(min: 2_000_000, max: 3_000_000, count: 1000))
+        #expect(options.debug && !options.requiredRanges && options.ignored.isEmpty)
+    }
+
+    @Test func loginDefsApplyWhereNoArgumentIsGiven() {
+        let defs = LoginDefs(parsing: "SUB_GID_MIN 500000\nSUB_GID_COUNT 1000\n")
+        #expect(SessionOptions(parsing: []).policy(for: .gid, defaults: defs) == AllocationPolicy(min: 500_000, max: 600_100_000, count: 1000))
+    }
+
+    @Test(arguments: ["count=0", "count=-5", "min=abc", "max=", "bogus", "debug=1", "required_ranges=yes"])
+    func badArgumentsAreIgnoredNotFatal(_ argument: String) {
+        let options = SessionOptions(parsing: [argument, "required_ranges"])
+        #expect(options.ignored == [argument])
+        #expect(options.requiredRanges)
+        #expect(options.count == nil && options.min == nil && options.max == nil)
+    }
+
+    @Test func systemAccountsFollowUIDMin() {
+        let defs = LoginDefs(parsing: "UID_MIN 2000\n")
+        #expect(SessionOptions.isSystemAccount(uid: 0, defaults: defs))
+        #expect(SessionOptions.isSystemAccount(uid: 1999, defaults: defs))
+        #expect(!SessionOptions.isSystemAccount(uid: 2000, defaults: defs))
+        #expect(SessionOptions.isSystemAccount(uid: 999, defaults: LoginDefs()))
+        #expect(!SessionOptions.isSystemAccount(uid: 1000, defaults: LoginDefs()))
+    }
+}
+
+@Suite(.serialized) struct AuditRecordTests {
+    @Test func rangeChangeIsAUserManagementRecordLikeUsermods() {
+        var records: [AuditRecord] = []
+        Audit.recorder = { records.append($0) }
+        defer { Audit.recorder = nil }
+        Audit.rangeChanged(.uid, IDRange(start: 2_000_000, count: 65536)!, of: OwnerIdentity(name: "elsa", uid: 1001),
+                           added: true, program: "subid")
+        #expect(records.count == 1)
+        let r = records[0]
+        #expect(r.auditType == 1102)
+        #expect(r.auditMessage == #"op=add-subuid-range acct="elsa" id=1001 detail=2F6574632F73756275696420323030303030302D323036353533352028363535333629"#)
+        #expect(r.syslogLine == "add-subuid-range for elsa (uid 1001): /etc/subuid 2000000-2065535 (65536)")
+        #expect(r.syslogPriority == (10 << 3 | 6))
+    }
+
+    @Test func refusalIsAUserErrorAtWarning() {
+        let r = AuditRecord(kind: .refusal, program: "newuidmap", operation: "map-uids", account: "anna", id: 1000,
+                            success: false, detail: "uid range [0-10) -> [3000000-3000010) not allowed")
+        #expect(r.auditType == 1109)
+        #expect(r.syslogLine == "refused map-uids for anna (uid 1000): uid range [0-10) -> [3000000-3000010) not allowed")
+        #expect(r.syslogPriority == (10 << 3 | 4))
+    }
+
+    @Test func valuesCannotForgeFields() {
+        #expect(AuditRecord.encode("elsa") == "\"elsa\"")
+        #expect(AuditRecord.encode("a b") == "612062")
+        #expect(AuditRecord.encode("x\" res=success") == "7822207265733D73756363657373")
+        #expect(AuditRecord.encode("") == "")
+        let r = AuditRecord(kind: .refusal, program: "p", operation: "op", account: "ev il", success: false, detail: "d")
+        #expect(r.auditMessage == #"op=op acct=657620696C detail="d""#)
+    }
+}
+
+@Suite struct ExplainRefusalTests {
+    @Test func namesTheCallersRangesOrWhoCanFixIt() {
+        let file = SubIDFile(parsing: Array("elsa:3000000:1000000\n1001:5000000:10\nanna:2000000:1000000\n".utf8))
+        let elsa = IDMapPolicy(kind: .uid, caller: OwnerIdentity(name: "elsa", uid: 1001), ownID: 1001)
+        #expect(elsa.explainNotAllowed(file: file) == "elsa owns 3000000-3999999, 5000000-5000009 in /etc/subuid")
+        let bob = IDMapPolicy(kind: .gid, caller: OwnerIdentity(name: "bob", uid: 1002), ownID: 1002)
+        #expect(bob.explainNotAllowed(file: file) == "bob has no subordinate gids in /etc/subgid: ask an admin to run `subid allocate bob`")
+        #expect(bob.explainNotAllowed(file: nil).hasPrefix("bob has no subordinate gids"))
+    }
+}
+
+@Suite(.serialized) struct RangeProvisioningTests {
+    @Test func allocatesWhatIsMissingOnceAndAuditsOnlyThat() throws {
+        var template = Array("/tmp/provision.XXXXXX".utf8CString)
+        let directory = String(cString: mkdtemp(&template)!)
+        defer { _ = system("rm -rf '\(directory)'") }
+        let uids = "\(directory)/subuid", gids = "\(directory)/subgid"
+        let seed = "anna:100000:65536\nelsa:300000:10\n"
+        _ = seed.withCString { text in fopen(uids, "w").map { f in fputs(text, f); fclose(f) } }
+        let store = { (kind: IDKind) in SubIDStore(kind: kind, path: kind == .uid ? uids : gids) }
+        let policy = AllocationPolicy(min: 100_000, max: 600_100_000, count: 65536)
+        var records: [AuditRecord] = []
+        Audit.recorder = { records.append($0) }
+        defer { Audit.recorder = nil }
+        let elsa = OwnerIdentity(name: "elsa", uid: 1001)
+        let first = try RangeProvisioning.ensure(elsa, policies: [(.uid, policy), (.gid, policy)], store: store)
+        #expect(first == [
+            .init(kind: .uid, range: IDRange(start: 300_000, count: 10)!, allocated: false),
+            .init(kind: .gid, range: IDRange(start: 100_000, count: 65536)!, allocated: true),
+        ])
+        Audit.rangesAllocated(first, to: elsa, program: "test")
+        #expect(records.map(\.operation) == ["add-subgid-range"])
+        let again = try RangeProvisioning.ensure(elsa, policies: [(.uid, policy), (.gid, policy)], store: store)
+        #expect(again.allSatisfy { !$0.allocated })
+        let bob = try RangeProvisioning.ensure(OwnerIdentity(name: "bob", uid: 1002), policies: [(.uid, policy)], store: store)
+        #expect(bob == [.init(kind: .uid, range: IDRange(start: 165_536, count: 65536)!, allocated: true)])
+    }
+
+    @Test func aBadPolicyTouchesNoFile() {
+        let store = { (kind: IDKind) in SubIDStore(kind: kind, path: "/nonexistent/dir/sub\(kind)") }
+        #expect(throws: RangeProvisioning.Failure.self) {
+            try RangeProvisioning.ensure(OwnerIdentity(name: "x", uid: 5), policies: [(.uid, AllocationPolicy(min: 10, max: 5, count: 1))], store: store)
+        }
+    }
+}
