@@ -90,6 +90,9 @@ let package = Package(
                 "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro",
             ])]),
 
+        // subid doctor: every reason a user could not start an unprivileged container here.
+        .target(name: "Doctor", dependencies: ["SubID", "LinuxSys", "CLinux"], swiftSettings: strict),
+
         // Unprivileged tools and the runtime.
         .target(name: "Runtime", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
         // rtnetlink: pure encode/decode plus a socket; for lxc-user-nic and Runtime.
@@ -119,7 +122,7 @@ let package = Package(
         .executableTarget(name: "userbox", dependencies: ["Runtime", "HelperSupport"], swiftSettings: strict),
         .executableTarget(
             name: "subid",
-            dependencies: ["SubID", "LinuxSys", "AuditTrail", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SubID", "LinuxSys", "AuditTrail", "Doctor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         // getsubids is exec'd by podman/rootlesskit on every container start: helper-style, fixed CLI.
         .executableTarget(
@@ -139,6 +142,7 @@ let package = Package(
         .testTarget(name: "IDShiftTests", dependencies: ["IDShift", "SubID"], swiftSettings: strict),
         .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),
         .testTarget(name: "MapHelperTests", dependencies: ["MapHelper", "SubID"], swiftSettings: strict),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "SubID"], swiftSettings: strict),
         .testTarget(name: "PamSubIDTests", dependencies: ["PamSubID", "AuditTrail", "SubID"], swiftSettings: strict),
     ]
 )

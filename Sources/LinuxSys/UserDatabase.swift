@@ -58,6 +58,20 @@ public struct SystemUserDatabase: UserDatabase {
         return gids.prefix(Int(got)).compactMap { group(id: $0)?.name }
     }
 
+    /// The names of every group `user` belongs to, primary included (getgrouplist).
+    public func groupNames(of user: UserRecord) -> [String] {
+        var count: Int32 = 64
+        while count <= 65536 {
+            var gids = [gid_t](repeating: 0, count: Int(count))
+            var got = count
+            if getgrouplist(user.name, user.gid, &gids, &got) >= 0 {
+                return gids.prefix(Int(got)).compactMap { group(id: $0)?.name }
+            }
+            count = max(got, count * 2)
+        }
+        return []
+    }
+
     /// Every user the name service enumerates. Directory services may not enumerate (SSSD's
     /// default); those users are still found by name.
     public func allUsers() -> [UserRecord] {

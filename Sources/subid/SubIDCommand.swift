@@ -12,7 +12,7 @@ struct SubIDCommand: ParsableCommand {
             usermod and userdel can run side by side. Files are replaced atomically and the \
             previous version is kept as /etc/subuid- and /etc/subgid-.
             """,
-        subcommands: [List.self, Grant.self, Revoke.self, Allocate.self, Check.self])
+        subcommands: [List.self, Grant.self, Revoke.self, Allocate.self, Check.self, DoctorCommand.self])
 
     /// Our own failures read `subid: message` (as shadow's tools print theirs), not `Error: ...`.
     static func main() {

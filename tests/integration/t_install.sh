@@ -7,6 +7,11 @@ same "subid and getsubids installed 0755" "755 0:0
 same "setuid helpers installed root 4755, lxc-user-nic where liblxc looks (PREFIX/libexec/lxc)" "4755 0:0
 4755 0:0
 4755 0:0" "$(stat -c "%a %u:%g" "$dest/usr/bin/newuidmap" "$dest/usr/bin/newgidmap" "$dest/usr/libexec/lxc/lxc-user-nic")"
+pamdir=$(pkg-config --variable=libdir pam)/security
+same "pam_subid.so installed 0644 into the distribution's PAM directory, exporting only PAM's entry points" \
+    "644 0:0 pam_sm_close_session pam_sm_open_session" \
+    "$(stat -c '%a %u:%g' "$dest$pamdir/pam_subid.so") $(nm -D --defined-only "$dest$pamdir/pam_subid.so" | awk '$2 ~ /^[A-Z]$/ {print $3}' | sort | tr '\n' ' ' | sed 's/ $//')"
+check "pam_subid.so loads no Swift shared library" sh -c "! ldd '$dest$pamdir/pam_subid.so' | grep -q libswift"
 same "usernsexec installed 0755" "755 0:0" "$(stat -c '%a %u:%g' "$dest/usr/bin/usernsexec")"
 for b in getsubids subid newuidmap newgidmap lxc-user-nic; do
     if ldd "$BIN/$b" | grep -q libswift; then not_ok "$b links no Swift shared library" "$(ldd "$BIN/$b")"

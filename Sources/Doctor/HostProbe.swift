@@ -1,0 +1,140 @@
+import CLinux
+import Glibc
+import LinuxSys
+public import SubID
+
+/// Gathers DoctorFacts from this machine: files, name service, PATH, sysctls, mounts, cgroups.
+public enum HostProbe {
+    public static let defaultSearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    /// Where Debian's liblxc runs lxc-user-nic from.
+    public static let userNicPath = "/usr/libexec/lxc/lxc-user-nic"
+
+    public static func gather(user: UserRecord, users: SystemUserDatabase, searchPath: String) -> DoctorFacts {
+        var facts = DoctorFacts(user: .init(name: user.name, uid: user.uid, gid: user.gid, groups: users.groupNames(of: user)))
+        facts.subuid = state(of: SubIDStore(kind: .uid))
+        facts.subgid = state(of: SubIDStore(kind: .gid))
+        facts.realUsers = users.allUsers().map { (name: $0.name, id: $0.uid) }
+        facts.realGroups = users.allGroups().map { (name: $0.name, id: $0.gid) }
+        facts.loginDefs = LoginDefs(parsing: (try? Files.read("/etc/login.defs", followSymlinks: true, limit: 1 << 20)) ?? [])
+        facts.searchPath = searchPath.split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
+        facts.helpers = ["newuidmap", "newgidmap"].map { name in
+            helper(name, at: facts.searchPath.map { "\($0)/\(name)" }.first(where: isExecutableFile))
+        }
+        facts.maxUserNamespaces = sysctl("/proc/sys/user/max_user_namespaces")
+        facts.unprivilegedUsernsClone = sysctl("/proc/sys/kernel/unprivileged_userns_clone")
+        facts.apparmorRestrictsUserns = sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns")
+        if let bytes = try? Files.read(facts.usernetPath, followSymlinks: true, limit: 1 << 20) {
+            let usernet = Usernet(parsing: bytes)
+            facts.usernet = usernet
+            for rule in usernet.rules where rule.link != "none" && interfaceExists(rule.link) { facts.existingLinks.insert(rule.link) }
+            facts.userNic = helper("lxc-user-nic", at: isExecutableFile(userNicPath) ? userNicPath : nil)
+        }
+        (facts.cgroupRoot, facts.delegatedCgroup) = delegatedCgroup(for: user.uid)
+        return facts
+    }
+
+    static func state(of store: SubIDStore) -> DoctorFacts.FileState {
+        do { return try store.readIfPresent().map { .present($0) } ?? .missing } catch { return .unreadable(error.description) }
+    }
+
+    static func isExecutableFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFREG && st.st_mode & 0o111 != 0
+    }
+
+    static func helper(_ name: String, at path: String?) -> DoctorFacts.Helper {
+        var helper = DoctorFacts.Helper(name: name, path: path)
+        guard let path else { return helper }
+        var st = stat()
+        if stat(path, &st) == 0 { helper.setuidRoot = st.st_uid == 0 && st.st_mode & S_ISUID != 0 }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        helper.fileCapabilities = clinux_lgetxattr(path, "security.capability", &buffer, UInt(buffer.count)) > 0
+        var fs = statvfs()
+        if statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_NOSUID) != 0 { helper.nosuidMount = mountPoint(of: path) }
+        return helper
+    }
+
+    /// The longest mount point in /proc/self/mountinfo that contains `path`.
+    static func mountPoint(of path: String) -> String {
+        guard let bytes = try? Files.read("/proc/self/mountinfo", followSymlinks: true, limit: 8 << 20) else { return "a nosuid mount" }
+        var best = "/"
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 4 else { continue }
+            let point = String(fields[4]).replacingEscapes()
+            if (path == point || path.hasPrefix(point == "/" ? "/" : point + "/")) && point.count >= best.count { best = point }
+        }
+        return best
+    }
+
+    static func sysctl(_ path: String) -> Int? {
+        guard let bytes = try? Files.read(path, followSymlinks: true, limit: 64) else { return nil }
+        return Int(String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? "")
+    }
+
+    static func interfaceExists(_ name: String) -> Bool {
+        guard InterfaceNames.isPlain(name) else { return false }
+        return if_nametoindex(name) != 0
+    }
+
+    /// A writable cgroup of the user's: a directory they own in a mounted hierarchy (systemd's
+    /// user@UID.service, or what `userbox admin delegate` makes), searched a few levels deep.
+    static func delegatedCgroup(for uid: UInt32) -> (root: String?, path: String?) {
+        guard let bytes = try? Files.read("/proc/self/mountinfo", followSymlinks: true, limit: 8 << 20) else { return (nil, nil) }
+        var roots: [String] = []
+        var unified: String?
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " - ", maxSplits: 1)
+            guard parts.count == 2, let type = parts[1].split(separator: " ").first, type == "cgroup2" || type == "cgroup" else { continue }
+            let fields = parts[0].split(separator: " ")
+            guard fields.count > 4 else { continue }
+            let point = String(fields[4]).replacingEscapes()
+            roots.append(point)
+            if type == "cgroup2" && unified == nil { unified = point }
+        }
+        let root = unified ?? roots.first
+        for candidate in roots {
+            if let found = search(candidate, uid: uid, depth: 4) { return (root, found) }
+        }
+        return (root, nil)
+    }
+
+    static func search(_ directory: String, uid: UInt32, depth: Int) -> String? {
+        guard depth > 0, let dir = opendir(directory) else { return nil }
+        defer { closedir(dir) }
+        var children: [String] = []
+        while let entry = readdir(dir) {
+            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            let path = directory + "/" + name
+            var st = stat()
+            if lstat(path, &st) == 0 && st.st_uid == uid && uid != 0 { return path }
+            children.append(path)
+        }
+        for child in children { if let found = search(child, uid: uid, depth: depth - 1) { return found } }
+        return nil
+    }
+}
+
+enum InterfaceNames {
+    static func isPlain(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count < 16 && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") }
+    }
+}
+
+extension String {
+    /// mountinfo escapes blanks and backslashes as \ooo.
+    func replacingEscapes() -> String {
+        var out: [UInt8] = []
+        let bytes = Array(utf8)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\"), i + 3 < bytes.count,
+               let value = UInt8(String(decoding: bytes[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
+                out.append(value); i += 4
+            } else { out.append(bytes[i]); i += 1 }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
