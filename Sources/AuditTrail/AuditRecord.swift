@@ -43,7 +43,8 @@ public struct AuditRecord: Equatable, Sendable {
     public var syslogLine: String {
         let who = id.map { "\(account) (uid \($0))" } ?? account
         switch kind {
-        case .accountChange: return "\(operation) for \(who): \(detail)"
+        case .accountChange where success: return "\(operation) for \(who): \(detail)"
+        case .accountChange: return "failed \(operation) for \(who): \(detail)"
         case .refusal: return "refused \(operation) for \(who): \(detail)"
         }
     }

@@ -58,6 +58,17 @@ import Testing
         #expect(r.syslogPriority == (10 << 3 | 4))
     }
 
+    @Test func aFailedChangeSaysSo() {
+        var records: [AuditRecord] = []
+        Audit.recorder = { records.append($0) }
+        defer { Audit.recorder = nil }
+        Audit.changeFailed(operation: "add-subid-range", account: "olaf", id: 1003, program: "pam_subid", reason: "no free range")
+        #expect(records.map(\.syslogLine) == ["failed add-subid-range for olaf (uid 1003): no free range"])
+        #expect(records.map(\.auditType) == [1102])
+        #expect(records.map(\.syslogPriority) == [10 << 3 | 4])
+        #expect(records.map(\.success) == [false])
+    }
+
     @Test func valuesCannotForgeFields() {
         #expect(AuditRecord.encode("elsa") == "\"elsa\"")
         #expect(AuditRecord.encode("a b") == "612062")

@@ -46,4 +46,11 @@ new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 anna
 pamtester subid-test anna open_session >/dev/null 2>&1
 check "pam_subid: its allocation logged through pam_syslog (the host program's ident, the module named)" \
     grep -q "pamtester: pam_subid(subid-test:session): add-subuid-range for anna" <(logged "for anna")
+new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 olaf
+mv /etc/subuid /etc/subuid.good; mkdir /etc/subuid
+pamtester subid-test olaf open_session >/dev/null 2>&1
+rmdir /etc/subuid; mv /etc/subuid.good /etc/subuid
+check "pam_subid: a range it could not give is logged as an error, the session still opened" \
+    grep -q "^<83>.*pam_subid(subid-test:session): no subordinate ranges for olaf: " <(logged "olaf")
+check "and recorded as a failed change (authpriv.warning)" grep -q "^<84>.*failed add-subid-range for olaf (uid $(id -u olaf))" <(logged "olaf")
 kill "$listener"
