@@ -94,7 +94,11 @@ let package = Package(
         .target(name: "Doctor", dependencies: ["SubID", "LinuxSys", "CLinux"], swiftSettings: strict),
 
         // Unprivileged tools and the runtime.
-        .target(name: "Runtime", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
+        .target(
+            name: "Runtime",
+            dependencies: ["SubID", "LinuxSys", "CLinux", "CLibcap", "CLibseccomp", "Netlink",
+                           .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         // rtnetlink: pure encode/decode plus a socket; for lxc-user-nic and Runtime.
         .target(
             name: "Netlink",
@@ -142,6 +146,7 @@ let package = Package(
         .testTarget(name: "IDShiftTests", dependencies: ["IDShift", "SubID"], swiftSettings: strict),
         .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),
         .testTarget(name: "MapHelperTests", dependencies: ["MapHelper", "SubID"], swiftSettings: strict),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SubID"], swiftSettings: strict),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "SubID"], swiftSettings: strict),
         .testTarget(name: "PamSubIDTests", dependencies: ["PamSubID", "AuditTrail", "SubID"], swiftSettings: strict),
     ]

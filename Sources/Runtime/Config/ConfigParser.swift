@@ -1,0 +1,205 @@
+public import SubID
+
+/// LXC's line grammar: leading blanks trimmed, `#` comments at the start of a line only, lines not
+/// starting with `lxc.` ignored (as liblxc ignores them), `key = value` with both sides trimmed and
+/// one pair of matching quotes taken off the value; an empty value clears a list key.
+public enum ConfigParser {
+    public static func parse(_ text: String, file: String? = nil, base: ContainerConfig = ContainerConfig(),
+                             include: ((String) throws -> String)? = nil) throws(ConfigError) -> ContainerConfig {
+        var config = base
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = rawLine.drop(while: { $0 == " " || $0 == "\t" })
+            if line.isEmpty || line.hasPrefix("#") || !line.hasPrefix("lxc.") { continue }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw ConfigError(line: lineNumber, message: "invalid configuration line \"\(line)\": no '='", file: file)
+            }
+            let key = trim(line[..<equals])
+            var value = trim(line[line.index(after: equals)...])
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            do throws(Problem) {
+                if key == "lxc.include" {
+                    guard let include else { throw Problem("lxc.include is not available here") }
+                    let included: String
+                    do { included = try include(value) } catch { throw Problem("cannot include \(value): \(error)") }
+                    do { config = try parse(included, file: value, base: config, include: include) } catch {
+                        throw Problem("in \(value): \(error)")
+                    }
+                } else {
+                    try apply(key: key, value: value, to: &config)
+                }
+            } catch {
+                throw ConfigError(line: lineNumber, message: error.message, file: file)
+            }
+        }
+        return config
+    }
+
+    struct Problem: Error { let message: String; init(_ m: String) { message = m } }
+
+    static func trim(_ s: Substring) -> String {
+        String(s.drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+    }
+
+    static func words(_ value: String) -> [String] {
+        value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+    }
+
+    static func apply(key: String, value: String, to config: inout ContainerConfig) throws(Problem) {
+        switch key {
+        case "lxc.idmap":
+            if value.isEmpty { config.idmaps = []; return }
+            config.idmaps.append(try idmap(value))
+        case "lxc.rootfs.path":
+            // `[type:]path`: only plain directories (type `dir` or none) are supported.
+            if let colon = value.firstIndex(of: ":"), !value.hasPrefix("/") {
+                let type = value[..<colon]
+                guard type == "dir" else { throw Problem("rootfs type \"\(type)\" is not supported (only directories)") }
+                config.rootfs = String(value[value.index(after: colon)...])
+            } else {
+                config.rootfs = value.isEmpty ? nil : value
+            }
+        case "lxc.uts.name":
+            guard value.utf8.count <= 64 else { throw Problem("lxc.uts.name is longer than 64 bytes") }
+            config.hostname = value.isEmpty ? nil : value
+        case "lxc.cap.drop", "lxc.cap.keep":
+            if value.isEmpty { config.capabilities = .none; return }
+            let names = words(value)
+            for name in names where name != "none" && Capabilities.number(of: name) == nil {
+                throw Problem("unknown capability \"\(name)\" (names are lower case, without cap_, e.g. sys_admin)")
+            }
+            if key == "lxc.cap.drop" {
+                if names.contains("none") { throw Problem("the \"none\" keyword is only valid when keeping capabilities") }
+                if case .keep = config.capabilities { throw Problem("keeping and dropping capabilities are mutually exclusive") }
+                if case .drop(let old) = config.capabilities { config.capabilities = .drop(old + names) } else { config.capabilities = .drop(names) }
+            } else {
+                if case .drop = config.capabilities { throw Problem("keeping and dropping capabilities are mutually exclusive") }
+                let kept = names.filter { $0 != "none" }
+                if names.contains("none") { config.capabilities = .keep([]); return }
+                if case .keep(let old) = config.capabilities { config.capabilities = .keep(old + kept) } else { config.capabilities = .keep(kept) }
+            }
+        case "lxc.seccomp.profile":
+            config.seccompProfile = value.isEmpty ? nil : value
+        case "lxc.mount.entry":
+            if value.isEmpty { config.mountEntries = []; return }
+            let fields = words(value)
+            guard fields.count >= 3 else { throw Problem("lxc.mount.entry needs at least SOURCE TARGET TYPE") }
+            config.mountEntries.append(.init(source: fields[0], target: fields[1], type: fields[2],
+                                             options: fields.count > 3 ? fields[3].split(separator: ",").map(String.init) : []))
+        case "lxc.mount.auto":
+            if value.isEmpty { config.mountAuto = []; return }
+            for token in words(value) {
+                guard ContainerConfig.mountAutoTokens.contains(token) else { throw Problem("invalid filesystem to automount \"\(token)\"") }
+                let kind = token.split(separator: ":").first.map(String.init) ?? token
+                // Later tokens of the same class override earlier ones, as in LXC.
+                config.mountAuto = config.mountAuto.filter { ($0.split(separator: ":").first.map(String.init) ?? $0) != kind }
+                config.mountAuto.insert(token)
+            }
+        case "lxc.environment":
+            if value.isEmpty { config.environment = []; return }
+            config.environment.append(value)
+        case "lxc.init.cmd":
+            let command = words(value)
+            config.initCommand = command.isEmpty ? ["/sbin/init"] : command
+        case "lxc.signal.halt": config.haltSignal = value.isEmpty ? nil : try signalName(value)
+        case "lxc.signal.stop": config.stopSignal = value.isEmpty ? nil : try signalName(value)
+        case _ where key.hasPrefix("lxc.hook."):
+            let name = String(key.dropFirst("lxc.hook.".count))
+            guard ContainerConfig.hookNames.contains(name) else {
+                throw Problem("unsupported hook \"\(key)\" (userbox runs pre-start, start and post-stop)")
+            }
+            if value.isEmpty { config.hooks[name] = nil } else { config.hooks[name, default: []].append(value) }
+        case _ where key.hasPrefix("lxc.cgroup2."):
+            let file = String(key.dropFirst("lxc.cgroup2.".count))
+            guard !file.isEmpty, !file.contains("/"), file != ".", file != ".." else { throw Problem("invalid cgroup2 key \"\(key)\"") }
+            if value.isEmpty { config.cgroupLimits.removeAll { $0.file == file } } else { config.cgroupLimits.append((file, value)) }
+        case "lxc.cgroup2":
+            guard value.isEmpty else { throw Problem("lxc.cgroup2 takes no value (use lxc.cgroup2.FILE)") }
+            config.cgroupLimits = []
+        case "lxc.net":
+            guard value.isEmpty else { throw Problem("lxc.net takes no value (use lxc.net.N.KEY)") }
+            config.networks = []
+        case _ where key.hasPrefix("lxc.net."):
+            try applyNetwork(key: key, value: value, to: &config)
+        default:
+            throw Problem("unsupported config key \"\(key)\"")
+        }
+    }
+
+    static func idmap(_ value: String) throws(Problem) -> ContainerConfig.IDMap {
+        let fields = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+        guard fields.count == 4, fields[0] == "u" || fields[0] == "g" else {
+            throw Problem("invalid idmap \"\(value)\": expected u|g NSID HOSTID RANGE")
+        }
+        var numbers: [UInt32] = []
+        for field in fields.dropFirst() {
+            // strtoul base 0, as liblxc reads them: hex and octal accepted, signs refused.
+            guard case .success(let n) = ShadowNumber.parse(Array(field.utf8)), field.first != "+" else {
+                throw Problem("invalid idmap \"\(value)\": \"\(field)\" is not an id")
+            }
+            numbers.append(n)
+        }
+        guard UInt64(numbers[0]) + UInt64(numbers[2]) <= 1 << 32, UInt64(numbers[1]) + UInt64(numbers[2]) <= 1 << 32 else {
+            throw Problem("invalid idmap \"\(value)\": the range runs past id 4294967295")
+        }
+        return .init(kind: fields[0] == "u" ? .uid : .gid, inside: numbers[0], outside: numbers[1], count: numbers[2])
+    }
+
+    static func signalName(_ value: String) throws(Problem) -> String {
+        guard Signals.number(of: value) != nil else { throw Problem("unknown signal \"\(value)\"") }
+        return value
+    }
+
+    static func applyNetwork(key: String, value: String, to config: inout ContainerConfig) throws(Problem) {
+        let rest = key.dropFirst("lxc.net.".count)
+        let parts = rest.split(separator: ".", maxSplits: 1)
+        guard let first = parts.first, first.allSatisfy(\.isASCII), let index = Int(first), index >= 0, index < 64 else {
+            throw Problem("invalid network key \"\(key)\": expected lxc.net.N.KEY")
+        }
+        if parts.count == 1 {
+            guard value.isEmpty else { throw Problem("\(key) takes no value") }
+            config.networks.removeAll { $0.index == index }
+            return
+        }
+        let subkey = String(parts[1])
+        var net = config.networks.first(where: { $0.index == index }) ?? .init(index: index)
+        switch subkey {
+        case "type":
+            guard let type = ContainerConfig.Network.Kind(rawValue: value) else {
+                throw Problem("network type \"\(value)\" is not available unprivileged (veth, empty or none)")
+            }
+            // As in LXC, setting the type starts the nic afresh.
+            net = .init(index: index)
+            net.type = type
+        case "link": try checkInterfaceName(value); net.link = value
+        case "name": try checkInterfaceName(value); net.name = value.isEmpty ? nil : value
+        case "flags": net.up = !value.isEmpty
+        case "hwaddr":
+            guard value.isEmpty || MACAddress.isTemplate(value) else { throw Problem("invalid hwaddr \"\(value)\"") }
+            net.hwaddr = value.isEmpty ? nil : value
+        case "mtu":
+            guard value.isEmpty || (UInt32(value).map { $0 >= 68 } ?? false) else { throw Problem("invalid mtu \"\(value)\"") }
+            net.mtu = UInt32(value)
+        case "ipv4.address":
+            guard value.isEmpty || IPv4.parseCIDR(value) != nil else { throw Problem("invalid ipv4.address \"\(value)\" (ADDRESS/PREFIX)") }
+            net.ipv4Address = value.isEmpty ? nil : value
+        case "ipv4.gateway":
+            guard value.isEmpty || IPv4.parse(value) != nil else { throw Problem("invalid ipv4.gateway \"\(value)\"") }
+            net.ipv4Gateway = value.isEmpty ? nil : value
+        default:
+            throw Problem("unsupported network key \"\(key)\"")
+        }
+        config.networks.removeAll { $0.index == index }
+        config.networks.append(net)
+        config.networks.sort { $0.index < $1.index }
+    }
+
+    static func checkInterfaceName(_ name: String) throws(Problem) {
+        guard name.utf8.count <= 15, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: ":") }) else {
+            throw Problem("invalid interface name \"\(name)\" (at most 15 bytes, no '/', ':' or blanks)")
+        }
+    }
+}

@@ -1,0 +1,95 @@
+public import SubID
+
+/// A container's configuration in LXC's `key = value` format, for the keys an unprivileged user
+/// needs. Unknown keys — including LXC keys userbox does not implement — are errors with their
+/// line number, never silently ignored.
+public struct ContainerConfig: Equatable, Sendable {
+    public struct IDMap: Equatable, Sendable {
+        public var kind: IDKind
+        public var inside: UInt32
+        public var outside: UInt32
+        public var count: UInt32
+        public var extent: IDMapExtent { IDMapExtent(inside: inside, outside: outside, count: count) }
+    }
+
+    public struct Network: Equatable, Sendable {
+        public enum Kind: String, Sendable { case veth, empty, none }
+        public var index: Int
+        public var type: Kind = .empty
+        public var link: String = ""
+        public var up = false
+        public var hwaddr: String?
+        public var name: String?
+        public var mtu: UInt32?
+        /// `ADDRESS/PREFIX`, set by the container itself on its end.
+        public var ipv4Address: String?
+        public var ipv4Gateway: String?
+    }
+
+    public enum CapabilityRule: Equatable, Sendable {
+        case none
+        case drop([String])
+        case keep([String])
+    }
+
+    public struct MountEntry: Equatable, Sendable {
+        public var source: String
+        public var target: String
+        public var type: String
+        public var options: [String]
+
+        public init(source: String, target: String, type: String, options: [String]) {
+            self.source = source
+            self.target = target
+            self.type = type
+            self.options = options
+        }
+    }
+
+    public var idmaps: [IDMap] = []
+    public var rootfs: String?
+    public var hostname: String?
+    public var networks: [Network] = []
+    public var capabilities: CapabilityRule = .none
+    public var seccompProfile: String?
+    /// `lxc.cgroup2.FILE = VALUE`, in order.
+    public var cgroupLimits: [(file: String, value: String)] = []
+    public var mountEntries: [MountEntry] = []
+    public var mountAuto: Set<String> = []
+    public var hooks: [String: [String]] = [:]
+    public var environment: [String] = []
+    public var initCommand: [String] = ["/sbin/init"]
+    public var haltSignal: String?
+    public var stopSignal: String?
+
+    public init() {}
+
+    public static func == (a: ContainerConfig, b: ContainerConfig) -> Bool {
+        a.idmaps == b.idmaps && a.rootfs == b.rootfs && a.hostname == b.hostname && a.networks == b.networks
+            && a.capabilities == b.capabilities && a.seccompProfile == b.seccompProfile
+            && a.cgroupLimits.map(\.file) == b.cgroupLimits.map(\.file) && a.cgroupLimits.map(\.value) == b.cgroupLimits.map(\.value)
+            && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks
+            && a.environment == b.environment && a.initCommand == b.initCommand
+            && a.haltSignal == b.haltSignal && a.stopSignal == b.stopSignal
+    }
+
+    public static let hookNames: Set<String> = ["pre-start", "start", "post-stop"]
+    public static let mountAutoTokens: Set<String> = [
+        "proc", "proc:mixed", "proc:rw", "sys", "sys:ro", "sys:mixed", "sys:rw",
+        "cgroup", "cgroup:mixed", "cgroup:ro", "cgroup:rw", "cgroup2", "cgroup2:ro",
+    ]
+}
+
+public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let line: Int
+    public let message: String
+    public var file: String?
+
+    public init(line: Int, message: String, file: String? = nil) {
+        self.line = line
+        self.message = message
+        self.file = file
+    }
+
+    public var description: String { "\(file ?? "config") line \(line): \(message)" }
+}

@@ -1,0 +1,104 @@
+import Runtime
+import SubID
+import Testing
+
+@Suite struct ConfigParserTests {
+    @Test func theSeedsConfigParses() throws {
+        let config = try ConfigParser.parse("""
+            # elsa's first container
+              lxc.idmap = u 0 3000000 65536
+            lxc.idmap = g 0 3000000 65536
+            lxc.rootfs.path = dir:/home/elsa/.local/share/userbox/c1/rootfs
+            lxc.uts.name = "c1"
+            lxc.net.0.type = veth
+            lxc.net.0.link = br0
+            lxc.net.0.flags = up
+            lxc.net.0.hwaddr = 00:16:3e:xx:xx:xx
+            lxc.net.0.name = eth0
+            lxc.net.0.ipv4.address = 10.0.3.11/24
+            lxc.cap.drop = sys_module mac_admin
+            lxc.cap.drop = sys_time
+            lxc.mount.auto = proc:mixed sys:ro
+            lxc.mount.auto = sys:rw
+            lxc.environment = FOO=bar
+            lxc.hook.pre-start = /bin/true
+            lxc.init.cmd = /sbin/init --debug
+            lxc.cgroup2.memory.max = 256M
+            not an lxc line: ignored like liblxc does
+            """)
+        #expect(config.idmaps.map(\.extent) == [IDMapExtent(inside: 0, outside: 3_000_000, count: 65536),
+                                                IDMapExtent(inside: 0, outside: 3_000_000, count: 65536)])
+        #expect(config.idmaps.map(\.kind) == [.uid, .gid])
+        #expect(config.rootfs == "/home/elsa/.local/share/userbox/c1/rootfs")
+        #expect(config.hostname == "c1")
+        #expect(config.networks.count == 1)
+        #expect(config.networks[0].type == .veth && config.networks[0].link == "br0" && config.networks[0].up)
+        #expect(config.networks[0].name == "eth0" && config.networks[0].ipv4Address == "10.0.3.11/24")
+        #expect(config.capabilities == .drop(["sys_module", "mac_admin", "sys_time"]))
+        #expect(config.mountAuto == ["proc:mixed", "sys:rw"])
+        #expect(config.environment == ["FOO=bar"])
+        #expect(config.hooks["pre-start"] == ["/bin/true"])
+        #expect(config.initCommand == ["/sbin/init", "--debug"])
+        #expect(config.cgroupLimits.map(\.file) == ["memory.max"])
+    }
+
+    // liblxc's own vectors (src/tests/parse_config_file.c).
+    @Test(arguments: ["u 0 0 1", "u    0\t\t5000\t100000", "u 65536 65536 1\t", "g 0x186a0 010 5"])
+    func validIdmaps(_ value: String) throws {
+        _ = try ConfigParser.parse("lxc.idmap = \(value)\n")
+    }
+
+    @Test(arguments: ["1u 0 0 0", "g -1 0 -10", "a 1 0 10", "u 1 1 0 10", "g 1 0 10\t z ", "b 0 100000 10", "u 4294967295 0 2"])
+    func invalidIdmaps(_ value: String) {
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.idmap = \(value)\n") }
+    }
+
+    @Test func unknownKeysAreErrorsWithTheirLine() {
+        #expect(throws: ConfigError(line: 3, message: "unsupported config key \"lxc.id_map\"")) {
+            try ConfigParser.parse("lxc.uts.name = a\n\nlxc.id_map = u 0 0 1\n")
+        }
+        #expect(throws: ConfigError(line: 1, message: "unsupported network key \"lxc.net.0.asdf\"")) {
+            try ConfigParser.parse("lxc.net.0.asdf = 1\n")
+        }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.net.2147483647.type = veth\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.apparmor.profile = generated\n") }
+        #expect(throws: ConfigError(line: 1, message: "invalid configuration line \"lxc.uts.name\": no '='")) {
+            try ConfigParser.parse("lxc.uts.name\n")
+        }
+    }
+
+    @Test func capabilities() throws {
+        #expect(try ConfigParser.parse("lxc.cap.keep = net_admin 21\n").capabilities == .keep(["net_admin", "21"]))
+        #expect(try ConfigParser.parse("lxc.cap.drop = sys_admin\nlxc.cap.drop =\nlxc.cap.keep = none\n").capabilities == .keep([]))
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.cap.drop = SYS_ADMIN\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.cap.drop = cap_sys_admin\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.cap.drop = none\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.cap.drop = kill\nlxc.cap.keep = kill\n") }
+    }
+
+    @Test func settingTheTypeStartsTheNicAfreshAsInLXC() throws {
+        let config = try ConfigParser.parse("lxc.net.0.link = br0\nlxc.net.0.type = veth\n")
+        #expect(config.networks.map(\.link) == [""])
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.net.0.type = macvlan\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.net.0.name = a/b\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.net.0.ipv4.address = 10.0.0.300/24\n") }
+    }
+
+    @Test func includesAndMountsAndHooks() throws {
+        let config = try ConfigParser.parse("lxc.include = common\nlxc.mount.entry = /srv srv none bind,create=dir 0 0\n",
+                                            include: { _ in "lxc.uts.name = inc\n" })
+        #expect(config.hostname == "inc")
+        #expect(config.mountEntries == [.init(source: "/srv", target: "srv", type: "none", options: ["bind", "create=dir"])])
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.hook.mount = /bin/true\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.mount.auto = cgroup-full:bogus\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.rootfs.path = btrfs:/x\n") }
+    }
+
+    @Test func hwaddrTemplatesAreFilledUnicast() {
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            let mac = MACAddress.fill("xx:16:3e:xx:xx:xx", using: &g)
+            #expect(mac.count == 6 && mac[0] & 1 == 0 && mac[1] == 0x16 && mac[2] == 0x3e)
+        }
+    }
+}
