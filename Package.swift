@@ -46,6 +46,8 @@ let package = Package(
     targets: [
         // C: our shim (argv capture, privileged-environment scrub, GNU-only declarations).
         .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
+        // C for containers: clone to exec in the child, and attach (setns).
+        .target(name: "CContainer", cSettings: [.define("_GNU_SOURCE")]),
         // The Debian -dev libraries we link.
         // No pkgConfig for libcap: its -L/usr/lib/... would come before .build-cxx, where the helpers find
         // libcap.a (the module map links "cap" by itself).
@@ -96,7 +98,7 @@ let package = Package(
         // Unprivileged tools and the runtime.
         .target(
             name: "Runtime",
-            dependencies: ["SubID", "LinuxSys", "CLinux", "CLibcap", "CLibseccomp", "Netlink",
+            dependencies: ["SubID", "LinuxSys", "CLinux", "CContainer", "CLibcap", "CLibseccomp", "IDShift", "NamespaceExec",
                            .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
         // rtnetlink: pure encode/decode plus a socket; for lxc-user-nic and Runtime.
@@ -123,7 +125,10 @@ let package = Package(
                 "NamespaceExec", "IDShift", "SubID", "HelperSupport", "LinuxSys",
                 .product(name: "SystemPackage", package: "swift-system"),
             ], swiftSettings: strict),
-        .executableTarget(name: "userbox", dependencies: ["Runtime", "HelperSupport"], swiftSettings: strict),
+        .executableTarget(
+            name: "userbox",
+            dependencies: ["Runtime", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
         .executableTarget(
             name: "subid",
             dependencies: ["SubID", "LinuxSys", "AuditTrail", "Doctor", .product(name: "ArgumentParser", package: "swift-argument-parser")],

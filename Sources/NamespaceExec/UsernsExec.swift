@@ -106,7 +106,7 @@ public enum UsernsExec {
     }
 
     /// Root writes the maps itself; anyone else goes through the setuid helpers.
-    static func writeMaps(pid: Int32, uids: [IDMapExtent], gids: [IDMapExtent]) throws(Failure) {
+    public static func writeMaps(pid: Int32, uids: [IDMapExtent], gids: [IDMapExtent]) throws(Failure) {
         if geteuid() == 0 {
             for (file, extents) in [("uid_map", uids), ("gid_map", gids)] where !extents.isEmpty {
                 let path = "/proc/\(pid)/\(file)"
@@ -137,8 +137,8 @@ public enum UsernsExec {
 
 /// newuidmap/newgidmap: beside our own executable if privileged there (setuid root or file
 /// capabilities), else the first privileged one on PATH — as liblxc insists on a privileged helper.
-enum HelperLocator {
-    static func find(_ name: String) -> String? {
+public enum HelperLocator {
+    public static func find(_ name: String) -> String? {
         var candidates: [String] = []
         if let me = try? readLink("/proc/self/exe"), let slash = me.lastIndex(of: "/") {
             candidates.append(String(me[..<slash]) + "/" + name)

@@ -1,0 +1,367 @@
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "CContainer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void fail(int fd, int stage, int index) {
+    int msg[3] = { stage, errno, index };
+    ssize_t n = write(fd, msg, sizeof msg);
+    (void)n;
+    _exit(1);
+}
+
+static int read_all(int fd, void *buf, size_t len) {
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        p += n; len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int join(char *out, size_t size, const char *a, const char *b) {
+    int n = snprintf(out, size, "%s%s", a, b);
+    return (n < 0 || (size_t)n >= size) ? -1 : 0;
+}
+
+static int make_target(const char *path, int kind) {
+    if (kind == 1) return (mkdir(path, 0755) == 0 || errno == EEXIST) ? 0 : -1;
+    if (kind == 2) {
+        int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0000);
+        if (fd < 0) return errno == EEXIST ? 0 : -1;
+        close(fd);
+    }
+    return 0;
+}
+
+/* /dev: a tmpfs with the usual nodes bind-mounted from the host (mknod is not allowed in a user
+   namespace), a private devpts, shm, console and the fd symlinks. */
+static int setup_dev(const char *rootfs, const char *console_path) {
+    char dev[4096], path[4096];
+    if (join(dev, sizeof dev, rootfs, "/dev") < 0) { errno = ENAMETOOLONG; return -1; }
+    mkdir(dev, 0755);
+    if (mount("none", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=500000") != 0) return -1;
+    static const char *nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+    for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
+        char host[64];
+        snprintf(host, sizeof host, "/dev/%s", nodes[i]);
+        snprintf(path, sizeof path, "%s/%s", dev, nodes[i]);
+        if (make_target(path, 2) != 0) return -1;
+        if (mount(host, path, NULL, MS_BIND, NULL) != 0) return -1;
+    }
+    snprintf(path, sizeof path, "%s/pts", dev);
+    mkdir(path, 0755);
+    if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5") != 0 &&
+        mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") != 0) return -1;
+    snprintf(path, sizeof path, "%s/ptmx", dev);
+    if (symlink("pts/ptmx", path) != 0) return -1;
+    snprintf(path, sizeof path, "%s/shm", dev);
+    mkdir(path, 01777);
+    if (mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") != 0) return -1;
+    static const char *links[][2] = { { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+                                      { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" } };
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", dev, links[i][1]);
+        if (symlink(links[i][0], path) != 0) return -1;
+    }
+    /* By path: a mount reached through /proc/self/fd would belong to the parent's namespace. */
+    if (console_path) {
+        snprintf(path, sizeof path, "%s/console", dev);
+        if (make_target(path, 2) != 0 || mount(console_path, path, NULL, MS_BIND, NULL) != 0) return -1;
+    }
+    return 0;
+}
+
+static uint32_t netmask(int prefix) { return prefix <= 0 ? 0 : (uint32_t)(0xffffffffu << (32 - prefix)); }
+
+static int set_address(int sock, const char *name, unsigned long request, uint32_t address) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+    sin->sin_family = AF_INET;
+    sin->sin_addr.s_addr = htonl(address);
+    return ioctl(sock, request, &ifr);
+}
+
+static int bring_up(int sock, const char *name) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    if (ioctl(sock, SIOCGIFFLAGS, &ifr) != 0) return -1;
+    ifr.ifr_flags |= IFF_UP;
+    return ioctl(sock, SIOCSIFFLAGS, &ifr);
+}
+
+static int setup_network(const ccontainer_nic *nics, int count) {
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0) return -1;
+    int any_up = 0;
+    for (int i = 0; i < count; i++) {
+        const ccontainer_nic *n = &nics[i];
+        struct ifreq ifr;
+        if (n->has_hwaddr) {
+            memset(&ifr, 0, sizeof ifr);
+            strncpy(ifr.ifr_name, n->name, IFNAMSIZ - 1);
+            ifr.ifr_hwaddr.sa_family = 1; /* ARPHRD_ETHER */
+            memcpy(ifr.ifr_hwaddr.sa_data, n->hwaddr, 6);
+            if (ioctl(sock, SIOCSIFHWADDR, &ifr) != 0) { errno = errno ? errno : EINVAL; close(sock); return -(i + 1); }
+        }
+        if (n->mtu) {
+            memset(&ifr, 0, sizeof ifr);
+            strncpy(ifr.ifr_name, n->name, IFNAMSIZ - 1);
+            ifr.ifr_mtu = (int)n->mtu;
+            if (ioctl(sock, SIOCSIFMTU, &ifr) != 0) { close(sock); return -(i + 1); }
+        }
+        if (n->address) {
+            if (set_address(sock, n->name, SIOCSIFADDR, n->address) != 0 ||
+                set_address(sock, n->name, SIOCSIFNETMASK, netmask(n->prefix)) != 0) { close(sock); return -(i + 1); }
+        }
+        if (n->up) {
+            any_up = 1;
+            if (bring_up(sock, n->name) != 0) { close(sock); return -(i + 1); }
+        }
+        if (n->gateway) {
+            struct rtentry route;
+            memset(&route, 0, sizeof route);
+            struct sockaddr_in *gw = (struct sockaddr_in *)&route.rt_gateway;
+            gw->sin_family = AF_INET; gw->sin_addr.s_addr = htonl(n->gateway);
+            ((struct sockaddr_in *)&route.rt_dst)->sin_family = AF_INET;
+            ((struct sockaddr_in *)&route.rt_genmask)->sin_family = AF_INET;
+            route.rt_flags = RTF_UP | RTF_GATEWAY;
+            route.rt_dev = (char *)n->name;
+            if (ioctl(sock, SIOCADDRT, &route) != 0) { close(sock); return -(i + 1); }
+        }
+    }
+    /* As LXC: a nic brought up brings lo up too. */
+    if (any_up && bring_up(sock, "lo") != 0) { close(sock); return -(count + 1); }
+    close(sock);
+    return 0;
+}
+
+static int run_start_hook(const char *hook) {
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", hook, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0) if (errno != EINTR) return -1;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) { errno = ECHILD; return -1; }
+    return 0;
+}
+
+static void child_main(const ccontainer_spec *spec, int go, int err) {
+    int word;
+    if (read_all(go, &word, sizeof word) != 0 || word != 1) _exit(1);
+    int count = 0;
+    if (read_all(go, &count, sizeof count) != 0 || count < 0 || count > 64) fail(err, CCONTAINER_STAGE_SYNC, 0);
+    ccontainer_nic nics[64];
+    if (count > 0 && read_all(go, nics, sizeof(ccontainer_nic) * (size_t)count) != 0) fail(err, CCONTAINER_STAGE_SYNC, 0);
+    close(go);
+
+    /* Root inside (the maps are written). setgroups may be denied when only self-maps exist. */
+    if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) fail(err, CCONTAINER_STAGE_IDS, 0);
+    if (setgroups(0, NULL) != 0 && errno != EPERM) fail(err, CCONTAINER_STAGE_IDS, 1);
+    if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) != 0) fail(err, CCONTAINER_STAGE_HOSTNAME, 0);
+
+    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 0);
+    if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) != 0) fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 1);
+    char path[4096];
+    if (spec->mount_proc) {
+        if (join(path, sizeof path, spec->rootfs, "/proc") < 0) fail(err, CCONTAINER_STAGE_PROC, 0);
+        mkdir(path, 0555);
+        if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) fail(err, CCONTAINER_STAGE_PROC, 1);
+    }
+    if (spec->mount_sys) {
+        if (join(path, sizeof path, spec->rootfs, "/sys") < 0) fail(err, CCONTAINER_STAGE_SYS, 0);
+        mkdir(path, 0555);
+        unsigned long ro = spec->mount_sys == 1 ? MS_RDONLY : 0;
+        if (mount("sysfs", path, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, NULL) != 0) {
+            /* Without a sysfs of our own, the host's read-only (it names host devices only). */
+            if (mount("/sys", path, NULL, MS_BIND | MS_REC, NULL) != 0) fail(err, CCONTAINER_STAGE_SYS, 1);
+            mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        }
+    }
+    if (setup_dev(spec->rootfs, spec->console_fd >= 0 ? spec->console_path : NULL) != 0) fail(err, CCONTAINER_STAGE_DEV, 0);
+    for (int i = 0; i < spec->mount_count; i++) {
+        const ccontainer_mount *m = &spec->mounts[i];
+        if (make_target(m->target, m->create) != 0 && !m->optional) fail(err, CCONTAINER_STAGE_MOUNT_ENTRY, i);
+        if (mount(m->source, m->target, m->type, m->flags, m->data) != 0) {
+            if (m->optional) continue;
+            fail(err, CCONTAINER_STAGE_MOUNT_ENTRY, i);
+        }
+        if (m->remount_flags &&
+            mount(NULL, m->target, NULL, MS_BIND | MS_REMOUNT | (unsigned long)m->remount_flags, NULL) != 0 && !m->optional)
+            fail(err, CCONTAINER_STAGE_MOUNT_ENTRY, i);
+    }
+    int net = setup_network(nics, count);
+    if (net != 0) fail(err, CCONTAINER_STAGE_NETWORK, -net - 1);
+
+    if (chdir(spec->rootfs) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 || umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
+        fail(err, CCONTAINER_STAGE_PIVOT, 0);
+
+    if (spec->start_hook && run_start_hook(spec->start_hook) != 0) fail(err, CCONTAINER_STAGE_START_HOOK, 0);
+    for (int cap = 0; cap < 64; cap++) {
+        if ((spec->cap_drop >> cap) & 1) {
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) fail(err, CCONTAINER_STAGE_CAPS, cap);
+        }
+    }
+    if (spec->seccomp_filter) {
+        struct sock_fprog prog = { spec->seccomp_length, (struct sock_filter *)spec->seccomp_filter };
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) fail(err, CCONTAINER_STAGE_SECCOMP, 0);
+    }
+
+    if (setsid() < 0) fail(err, CCONTAINER_STAGE_CONSOLE, 0);
+    int console = spec->console_fd >= 0 ? spec->console_fd : open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (console < 0) fail(err, CCONTAINER_STAGE_CONSOLE, 1);
+    if (spec->console_fd >= 0) (void)ioctl(console, TIOCSCTTY, 0);
+    for (int fd = 0; fd < 3; fd++) if (dup2(console, fd) < 0) fail(err, CCONTAINER_STAGE_CONSOLE, 2);
+    /* Nothing of ours leaks into the container: only 0-2 and the error pipe (CLOEXEC) stay. */
+    for (int fd = 3; fd < 1024; fd++) if (fd != err) close(fd);
+    /* (the console fd itself, if above 2, went with the others: 0-2 are its copies) */
+    signal(SIGPIPE, SIG_DFL);
+    execve(spec->argv[0], spec->argv, spec->envp);
+    fail(err, CCONTAINER_STAGE_EXEC, 0);
+}
+
+int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child) {
+    int go[2], error[2];
+    if (pipe2(go, O_CLOEXEC) != 0) return -1;
+    if (pipe2(error, O_CLOEXEC) != 0) { close(go[0]); close(go[1]); return -1; }
+    unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+                          CLONE_NEWNET | CLONE_NEWCGROUP | SIGCHLD;
+    pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+    if (pid < 0) {
+        int e = errno;
+        close(go[0]); close(go[1]); close(error[0]); close(error[1]);
+        errno = e;
+        return -1;
+    }
+    if (pid == 0) {
+        close(go[1]); close(error[0]);
+        /* The container dies with its monitor. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        child_main(spec, go[0], error[1]);
+        _exit(1);
+    }
+    close(go[0]); close(error[1]);
+    child->pid = pid;
+    child->go_fd = go[1];
+    child->error_fd = error[0];
+    return pid;
+}
+
+int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop) {
+    static const char *names[] = { "user", "mnt", "pid", "uts", "ipc", "net", "cgroup" };
+    int fds[7];
+    char path[64];
+    for (int i = 0; i < 7; i++) {
+        snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, names[i]);
+        fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0) { int e = errno; for (int j = 0; j < i; j++) close(fds[j]); errno = e; return -1; }
+    }
+    for (int i = 0; i < 7; i++) {
+        if (setns(fds[i], 0) != 0) {
+            int e = errno;
+            for (int j = 0; j < 7; j++) close(fds[j]);
+            errno = e;
+            return -1;
+        }
+    }
+    for (int i = 0; i < 7; i++) close(fds[i]);
+    pid_t child = fork();
+    if (child != 0) return child;
+    if (setgroups(0, NULL) != 0 && errno != EPERM) _exit(126);
+    if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) _exit(126);
+    if (chdir("/") != 0) _exit(126);
+    for (int cap = 0; cap < 64; cap++) if ((cap_drop >> cap) & 1) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+    execvpe(argv[0], argv, envp);
+    _exit(errno == ENOENT ? 127 : 126);
+}
+
+int ccontainer_open_console(int *slave_fd, char *name, unsigned long name_size) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) return -1;
+    if (grantpt(master) != 0 || unlockpt(master) != 0) { close(master); return -1; }
+    if (ptsname_r(master, name, name_size) != 0) { close(master); return -1; }
+    int slave = open(name, O_RDWR | O_NOCTTY);
+    if (slave < 0) { int e = errno; close(master); errno = e; return -1; }
+    *slave_fd = slave;
+    return master;
+}
+
+int ccontainer_spawn_monitor(char *const *argv, char *const *envp, int ready_fd, int log_fd) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, log_fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, log_fd, 2);
+    posix_spawn_file_actions_adddup2(&actions, ready_fd, 3);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &actions, &attributes, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (rc != 0) { errno = rc; return -1; }
+    return pid;
+}
+
+int ccontainer_memfd(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
+
+int ccontainer_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+unsigned long long ccontainer_start_time(int pid) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    if (!p) return 0;
+    /* After ") " come fields 3..; start time is field 22. */
+    int field = 2;
+    for (char *q = p + 1; *q; q++) {
+        if (*q == ' ') {
+            field++;
+            if (field == 22) return strtoull(q + 1, NULL, 10);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,86 @@
+#ifndef CCONTAINER_H
+#define CCONTAINER_H
+/* The part of starting and entering a container that must be C: everything between clone() and
+   execve() in the child (Swift cannot run in a forked child of a Swift process), and setns().
+   Swift prepares every value first; nothing here allocates or looks anything up by name. */
+#include <stdint.h>
+
+typedef struct {
+    const char *source;   /* host path, or a filesystem name */
+    const char *target;   /* absolute path inside the rootfs (host view) */
+    const char *type;     /* NULL for bind mounts */
+    unsigned long flags;
+    const char *data;
+    int create;           /* 0 nothing, 1 directory, 2 file */
+    int optional;         /* a failure is ignored */
+    int remount_flags;    /* non-zero: bind remount with these flags afterwards (ro bind) */
+} ccontainer_mount;
+
+typedef struct {
+    char name[16];        /* the name lxc-user-nic gave it inside the container */
+    uint32_t address;     /* IPv4, host order; 0 none */
+    int prefix;
+    uint32_t gateway;     /* 0 none */
+    int up;
+    int has_hwaddr;
+    unsigned char hwaddr[6];
+    uint32_t mtu;         /* 0 keep */
+} ccontainer_nic;
+
+typedef struct {
+    const char *rootfs;            /* host path of the container's root */
+    const char *hostname;          /* NULL keeps the parent's */
+    int console_fd;                /* pty slave, opened by the monitor (the container's root could
+                                      not open it: it belongs to the user); -1: /dev/null */
+    const char *console_path;      /* its path (/dev/pts/N), bound onto the container's /dev/console */
+    char *const *argv;             /* init */
+    char *const *envp;
+    int mount_proc;                /* 1 rw, 2 mixed (rw proc; LXC's :mixed also protects /proc/sys) */
+    int mount_sys;                 /* 0 none, 1 ro, 2 rw */
+    const ccontainer_mount *mounts;
+    int mount_count;
+    uint64_t cap_drop;             /* bounding-set bits to drop */
+    const void *seccomp_filter;    /* struct sock_filter[], NULL for none */
+    unsigned short seccomp_length;
+    const char *start_hook;        /* run with /bin/sh -c inside the container, NULL for none */
+} ccontainer_spec;
+
+typedef struct { int pid; int go_fd; int error_fd; } ccontainer_child;
+
+enum {
+    CCONTAINER_STAGE_SYNC = 1, CCONTAINER_STAGE_IDS, CCONTAINER_STAGE_HOSTNAME, CCONTAINER_STAGE_ROOT_MOUNT,
+    CCONTAINER_STAGE_PROC, CCONTAINER_STAGE_SYS, CCONTAINER_STAGE_DEV, CCONTAINER_STAGE_MOUNT_ENTRY,
+    CCONTAINER_STAGE_NETWORK, CCONTAINER_STAGE_PIVOT, CCONTAINER_STAGE_CAPS, CCONTAINER_STAGE_SECCOMP,
+    CCONTAINER_STAGE_START_HOOK, CCONTAINER_STAGE_CONSOLE, CCONTAINER_STAGE_EXEC,
+};
+
+/* clone() with new user, mount, pid, uts, ipc, net and cgroup namespaces. The child waits on
+   `go_fd` for: one int (1 = go, else abort), one int n, then n ccontainer_nic records; then sets
+   itself up as `spec` says and execs. Failures after clone are written to `error_fd` as
+   (stage, errno, index) ints; error_fd is CLOEXEC, so EOF means the exec happened. */
+int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child);
+
+/* Enters every namespace of `pid` (user first), forks, and in the child becomes uid/gid inside,
+   drops `cap_drop` from the bounding set, chdirs to / and execs argv (execvp) with envp. The
+   parent returns the child's pid (to wait for), or -1 with errno (EPERM when the caller does not
+   own the container). */
+int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop);
+
+/* A pty for the console: returns the master (CLOEXEC) and stores the slave fd (not CLOEXEC: the
+   container inherits it), or -1. */
+int ccontainer_open_console(int *slave_fd, char *path, unsigned long path_size);
+
+/* Starts the monitor: argv[0] as a new session leader, stdin /dev/null, stdout and stderr on
+   log_fd, ready_fd as fd 3. Returns the pid or -1. */
+int ccontainer_spawn_monitor(char *const *argv, char *const *envp, int ready_fd, int log_fd);
+
+/* An anonymous close-on-exec file (memfd_create); -1 with errno. */
+int ccontainer_memfd(const char *name);
+
+/* pidfd_open(2); -1 with errno. */
+int ccontainer_pidfd_open(int pid);
+
+/* Starts time of a process in clock ticks since boot (field 22 of /proc/PID/stat), 0 if gone. */
+unsigned long long ccontainer_start_time(int pid);
+
+#endif

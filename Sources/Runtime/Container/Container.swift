@@ -1,0 +1,83 @@
+import Glibc
+import LinuxSys
+public import SubID
+
+/// One container of the calling user: its paths, its configuration, its state.
+public struct Container: Sendable {
+    public let paths: ContainerPaths
+
+    public init(name: String, lxcpath: String? = nil) throws(RuntimeError) {
+        guard ContainerPaths.isValidName(name) else {
+            throw RuntimeError("invalid container name \"\(name)\" (letters, digits, '-', '_' and '.', not starting with '.')")
+        }
+        paths = ContainerPaths(name: name, lxcpath: lxcpath)
+    }
+
+    public var name: String { paths.name }
+    public var exists: Bool { Files.exists(paths.config) }
+
+    public func loadConfig() throws(RuntimeError) -> ContainerConfig {
+        guard exists else { throw RuntimeError("container \(name) does not exist in \(paths.lxcpath) (create it with `userbox create \(name)`)") }
+        let text: String
+        do { text = String(decoding: try Files.read(paths.config, followSymlinks: true, limit: 1 << 20), as: UTF8.self) } catch {
+            throw RuntimeError("cannot read \(paths.config): \(error)")
+        }
+        do {
+            return try ConfigParser.parse(text, file: paths.config, include: { path in
+                String(decoding: try Files.read(path, followSymlinks: true, limit: 1 << 20), as: UTF8.self)
+            })
+        } catch { throw RuntimeError("\(error)") }
+    }
+
+    public var state: ContainerState? { ContainerState.current(paths) }
+    public var isRunning: Bool { state != nil }
+
+    /// The config checked as start would check it: it parses, its rootfs exists, its idmaps lie in
+    /// the caller's subordinate ranges.
+    public func check(user: UserRecord) throws(RuntimeError) -> ContainerConfig {
+        let config = try loadConfig()
+        guard let rootfs = config.rootfs, rootfs.hasPrefix("/") else { throw RuntimeError("\(paths.config): lxc.rootfs.path must be an absolute directory") }
+        var st = stat()
+        guard stat(rootfs, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { throw RuntimeError("rootfs \(rootfs) is not a directory") }
+        try Container.checkReachable(rootfs, config: config)
+        let subuid = try? SubIDStore(kind: .uid).readIfPresent()
+        let subgid = try? SubIDStore(kind: .gid).readIfPresent()
+        try IDMapCheck.verify(config, user: user, subuid: subuid ?? nil, subgid: subgid ?? nil)
+        return config
+    }
+
+    /// Every directory above the rootfs must be searchable by the container's root, which is a
+    /// subordinate uid on the host: neither the owner nor (usually) in the group.
+    static func checkReachable(_ rootfs: String, config: ContainerConfig) throws(RuntimeError) {
+        let rootUID = rootIDs(of: config)?.uid ?? 0
+        var path = ""
+        for component in rootfs.split(separator: "/").dropLast() {
+            path += "/" + component
+            var st = stat()
+            guard stat(path, &st) == 0 else { continue }
+            if st.st_mode & 0o001 == 0 {
+                throw RuntimeError("the container's root (host uid \(rootUID)) cannot reach its rootfs: \(path) is not searchable by others; run `chmod o+x \(path)` (or `setfacl -m u:\(rootUID):x \(path)`)")
+            }
+        }
+    }
+
+    /// The container's root ids on the host (for the shift at create and the removal at destroy).
+    static func rootIDs(of config: ContainerConfig) -> (uid: UInt32, gid: UInt32, uidCount: UInt32, gidCount: UInt32)? {
+        guard let u = config.idmaps.first(where: { $0.kind == .uid && $0.inside == 0 }),
+              let g = config.idmaps.first(where: { $0.kind == .gid && $0.inside == 0 }) else { return nil }
+        return (u.outside, g.outside, u.count, g.count)
+    }
+
+    /// Every container under `lxcpath` (directories holding a config).
+    public static func all(lxcpath: String? = nil) -> [Container] {
+        let root = ContainerPaths(name: "x", lxcpath: lxcpath).lxcpath
+        guard let dir = opendir(root) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if ContainerPaths.isValidName(name) { names.append(name) }
+        }
+        return names.sorted().compactMap { try? Container(name: $0, lxcpath: lxcpath) }.filter(\.exists)
+    }
+}

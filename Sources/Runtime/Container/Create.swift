@@ -1,0 +1,149 @@
+import Glibc
+import LinuxSys
+public import SubID
+
+/// Where a new container's root filesystem comes from.
+public enum RootfsSource: Sendable {
+    /// Debian's busybox-static made into a minimal system, offline.
+    case busybox
+    case directory(String)
+    case tarball(String)
+}
+
+extension Container {
+    /// Creates the container: its config (the idmap from the caller's first subordinate ranges
+    /// unless given, ~/.config/userbox/default.conf appended as LXC does with default.conf) and
+    /// its rootfs, owned on the host by the container's root ids.
+    public func create(from source: RootfsSource, user: UserRecord, idmaps: [ContainerConfig.IDMap]? = nil,
+                       extraConfig: String = "") throws(RuntimeError) {
+        guard !exists else { throw RuntimeError("container \(name) already exists in \(paths.lxcpath)") }
+        let maps: [ContainerConfig.IDMap]
+        if let idmaps { maps = idmaps } else { maps = try defaultIDMaps(for: user) }
+        var text = "# userbox container \(name)\n"
+        for m in maps { text += "lxc.idmap = \(m.kind == .uid ? "u" : "g") \(m.inside) \(m.outside) \(m.count)\n" }
+        text += "lxc.rootfs.path = dir:\(paths.defaultRootfs)\nlxc.uts.name = \(name)\n"
+        text += "lxc.mount.auto = proc:mixed sys:ro\n"
+        if case .busybox = source { text += "# busybox init powers off on SIGUSR2\nlxc.signal.halt = SIGUSR2\n" }
+        if let defaults = try? Files.read(ContainerPaths.defaultConfig, followSymlinks: true, limit: 1 << 20) {
+            text += "# from \(ContainerPaths.defaultConfig)\n" + String(decoding: defaults, as: UTF8.self) + "\n"
+        }
+        text += extraConfig
+        // The config must be valid before anything is made.
+        let config: ContainerConfig
+        do { config = try ConfigParser.parse(text, file: paths.config) } catch { throw RuntimeError("\(error)") }
+        try IDMapCheck.verify(config, user: user, subuid: (try? SubIDStore(kind: .uid).readIfPresent()) ?? nil,
+                              subgid: (try? SubIDStore(kind: .gid).readIfPresent()) ?? nil)
+        guard let root = Container.rootIDs(of: config) else { throw RuntimeError("the idmap maps no root") }
+
+        // Searchable by others: the container's root (a subordinate uid) must reach its rootfs.
+        try Directories.make(paths.directory, mode: 0o755)
+        let rootfs = paths.defaultRootfs
+        do throws(RuntimeError) {
+            guard mkdir(rootfs, 0o755) == 0 else { throw RuntimeError("cannot create \(rootfs): \(String(cString: strerror(errno)))") }
+            let usernsexec = try tool("usernsexec")
+            // In a namespace where the container's ids and the caller (as N = the map size) are both
+            // mapped, so files can be made, kept and shifted to the container's root.
+            let n = min(root.uidCount, root.gidCount)
+            let maps = ["-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1", "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1"]
+            switch source {
+            case .busybox:
+                try BusyboxTemplate.build(rootfs, hostname: name)
+                try Process.check([usernsexec] + maps + ["--shift", rootfs, "u:\(n):0:1", "g:\(n):0:1"], what: "shifting the rootfs to the container's root")
+            case .directory(let from):
+                guard Files.exists(from) else { throw RuntimeError("\(from) does not exist") }
+                try Process.check(["/bin/cp", "-a", "--", from + "/.", rootfs + "/"], what: "copying \(from)")
+                try Process.check([usernsexec] + maps + ["--shift", rootfs, "u:\(n):0:1", "g:\(n):0:1"], what: "shifting the rootfs to the container's root")
+            case .tarball(let archive):
+                guard Files.exists(archive) else { throw RuntimeError("\(archive) does not exist") }
+                // Extracted as the container's root, so the owners in the archive land in the container's ids.
+                try Process.check([usernsexec] + maps + ["--", "/bin/sh", "-c", "tar -xpf \"$0\" -C \"$1\" --numeric-owner && chown 0:0 \"$1\"", archive, rootfs],
+                                  what: "extracting \(archive)")
+            }
+            try writeConfig(text)
+        } catch {
+            _ = try? destroy(user: user, config: config)
+            throw error
+        }
+    }
+
+    func writeConfig(_ text: String) throws(RuntimeError) {
+        do { try Files.replaceAtomically(paths.config, with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch {
+            throw RuntimeError("cannot write \(paths.config): \(error)")
+        }
+    }
+
+    func tool(_ name: String) throws(RuntimeError) -> String {
+        guard let path = Helpers.tool(name) else { throw RuntimeError("\(name) not found beside userbox or in /usr/local/bin, /usr/bin") }
+        return path
+    }
+
+    /// The caller's first subordinate uid and gid ranges, 65536 ids each from their start.
+    func defaultIDMaps(for user: UserRecord) throws(RuntimeError) -> [ContainerConfig.IDMap] {
+        let identity = OwnerIdentity(name: user.name, uid: user.uid)
+        var maps: [ContainerConfig.IDMap] = []
+        for kind in IDKind.allCases {
+            let file = (try? SubIDStore(kind: kind).readIfPresent()) ?? nil
+            guard let range = file?.ranges(of: identity).first(where: { $0.count >= 65536 }) else {
+                throw RuntimeError("\(user.name) has no subordinate \(kind) range of 65536 ids: ask an admin to run `subid allocate \(user.name)` (`subid doctor \(user.name)` explains)")
+            }
+            maps.append(.init(kind: kind, inside: 0, outside: range.start, count: 65536))
+        }
+        return maps
+    }
+
+    /// Removes the container: its rootfs from inside a namespace that maps its ids (they are not
+    /// the caller's on the host), then its directory.
+    public func destroy(user: UserRecord, config knownConfig: ContainerConfig? = nil) throws(RuntimeError) {
+        if isRunning { throw RuntimeError("container \(name) is running: stop it first (`userbox stop -k \(name)`)") }
+        let config: ContainerConfig
+        if let knownConfig { config = knownConfig } else { config = try loadConfig() }
+        let rootfs = config.rootfs ?? paths.defaultRootfs
+        if Files.exists(rootfs), let root = Container.rootIDs(of: config) {
+            let n = min(root.uidCount, root.gidCount)
+            let usernsexec = try tool("usernsexec")
+            try Process.check([usernsexec, "-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1",
+                               "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1", "--remove", rootfs], what: "removing \(rootfs)")
+        }
+        try Process.check(["/bin/rm", "-rf", "--", paths.directory], what: "removing \(paths.directory)")
+        _ = unlink(paths.state)
+    }
+}
+
+/// A minimal system from Debian's busybox-static: every applet as a symlink, an inittab whose
+/// console asks for Enter, users root and user (1000).
+enum BusyboxTemplate {
+    static let busybox = "/bin/busybox"
+
+    static func build(_ rootfs: String, hostname: String) throws(RuntimeError) {
+        guard access(busybox, X_OK) == 0 else { throw RuntimeError("\(busybox) is missing: install busybox-static (apt install busybox-static)") }
+        for dir in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "etc/init.d", "root", "tmp", "proc", "sys", "dev",
+                    "home", "home/user", "var", "var/log", "run", "lib", "mnt"] {
+            guard mkdir(rootfs + "/" + dir, dir == "tmp" ? 0o1777 : 0o755) == 0 || errno == EEXIST else {
+                throw RuntimeError("cannot create \(rootfs)/\(dir): \(String(cString: strerror(errno)))")
+            }
+        }
+        _ = chmod(rootfs + "/tmp", 0o1777)
+        _ = chmod(rootfs + "/root", 0o700)
+        try Process.check(["/bin/cp", busybox, rootfs + "/bin/busybox"], what: "copying busybox")
+        guard let list = Process.run([busybox, "--list-full"]), list.status == 0 else { throw RuntimeError("busybox --list-full failed") }
+        for applet in list.output.split(separator: "\n") where !applet.isEmpty && applet != "bin/busybox" {
+            let target = rootfs + "/" + applet
+            if symlink("/bin/busybox", target) != 0 && errno != EEXIST {
+                throw RuntimeError("cannot link \(target): \(String(cString: strerror(errno)))")
+            }
+        }
+        let files: [(String, String, mode_t)] = [
+            ("etc/inittab", "::sysinit:/etc/init.d/rcS\n::askfirst:-/bin/sh\n::ctrlaltdel:/sbin/reboot\n::shutdown:/bin/umount -a -r\n", 0o644),
+            ("etc/init.d/rcS", "#!/bin/sh\nmount -t tmpfs -o mode=1777 tmpfs /tmp 2>/dev/null\n:\n", 0o755),
+            ("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n", 0o644),
+            ("etc/group", "root:x:0:\ntty:x:5:\nuser:x:1000:\n", 0o644),
+            ("etc/hostname", hostname + "\n", 0o644),
+            ("etc/hosts", "127.0.0.1 localhost\n127.0.1.1 \(hostname)\n", 0o644),
+        ]
+        for (path, text, mode) in files {
+            do { try Files.replaceAtomically(rootfs + "/" + path, with: Array(text.utf8), attributes: .init(owner: nil, mode: UInt32(mode))) } catch {
+                throw RuntimeError("cannot write \(rootfs)/\(path): \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Glibc
+import LinuxSys
+import NamespaceExec
+
+/// The setuid helpers, found as liblxc finds them: newuidmap/newgidmap privileged on PATH (or
+/// beside us), lxc-user-nic in a libexec directory (beside us first: `../libexec/lxc`).
+public enum Helpers {
+    public static var selfDirectory: String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        let path = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return path.lastIndex(of: "/").map { String(path[..<$0]) }
+    }
+
+    public static func userNic() -> String? {
+        var candidates: [String] = []
+        if let me = selfDirectory {
+            candidates.append(me + "/../libexec/lxc/lxc-user-nic")
+            candidates.append(me + "/lxc-user-nic")
+        }
+        candidates += ["/usr/local/libexec/lxc/lxc-user-nic", "/usr/libexec/lxc/lxc-user-nic", "/usr/lib/x86_64-linux-gnu/lxc/lxc-user-nic"]
+        return candidates.first { path in
+            var st = stat()
+            return stat(path, &st) == 0 && st.st_uid == 0 && st.st_mode & S_ISUID != 0
+        }
+    }
+
+    /// Our own tools (usernsexec for shifting and removing trees), beside the running binary.
+    public static func tool(_ name: String) -> String? {
+        if let me = selfDirectory, access(me + "/" + name, X_OK) == 0 { return me + "/" + name }
+        for dir in ["/usr/local/bin", "/usr/bin"] where access(dir + "/" + name, X_OK) == 0 { return dir + "/" + name }
+        return nil
+    }
+
+    public static func idMapper(_ name: String) -> String? { HelperLocator.find(name) }
+}

@@ -1,0 +1,94 @@
+import CContainer
+import CLinux
+import Glibc
+import LinuxSys
+
+extension Container {
+    /// Starts the container detached: a monitor process (this program, `monitorArguments`) does
+    /// the work; we wait until it says the container runs or why not.
+    public func start(user: UserRecord, monitorArguments: [String]) throws(RuntimeError) -> ContainerState {
+        if isRunning { throw RuntimeError("container \(name) is already running") }
+        _ = try check(user: user)
+        var ready: [Int32] = [0, 0]
+        guard pipe2(&ready, O_CLOEXEC) == 0 else { throw RuntimeError("pipe: \(String(cString: strerror(errno)))") }
+        let logFD = open(paths.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard logFD >= 0 else { close(ready[0]); close(ready[1]); throw RuntimeError("cannot open \(paths.log): \(String(cString: strerror(errno)))") }
+        var env: [String] = []
+        for key in ["HOME", "PATH", "XDG_RUNTIME_DIR", "USER", "LOGNAME", "LANG"] {
+            if let v = getenv(key) { env.append("\(key)=\(String(cString: v))") }
+        }
+        let strings = CStrings()
+        let pid = ccontainer_spawn_monitor(strings.array(monitorArguments), strings.array(env), ready[1], logFD)
+        close(ready[1]); close(logFD)
+        guard pid > 0 else { close(ready[0]); throw RuntimeError("cannot start the monitor: \(String(cString: strerror(errno)))") }
+        var collected: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(ready[0], $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            collected += buffer[..<n]
+            if collected.contains(0x0A) { break }
+        }
+        close(ready[0])
+        let line = String(decoding: collected, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        if line.hasPrefix("OK "), let state { return state }
+        if line.hasPrefix("ERR ") { throw RuntimeError(String(line.dropFirst(4))) }
+        throw RuntimeError("the monitor of \(name) ended without starting it; see \(paths.log)")
+    }
+
+    /// Runs a command in every namespace of the running container, as uid/gid inside, and
+    /// returns its exit status (128+N for a signal).
+    public func attach(_ command: [String], uid: UInt32 = 0, gid: UInt32 = 0, environment extra: [String] = []) throws(RuntimeError) -> Int32 {
+        guard let state else { throw RuntimeError("container \(name) is not running") }
+        let config = try loadConfig()
+        let plan = try LaunchPlan(config: config, rootfs: config.rootfs ?? paths.defaultRootfs)
+        var env = plan.environment
+        if uid != 0 { env = env.map { $0 == "HOME=/root" ? "HOME=/" : $0 } }
+        if let term = getenv("TERM") { env.append("TERM=\(String(cString: term))") }
+        env += extra
+        let strings = CStrings()
+        clinux_ignore_terminal_signals(1)
+        defer { clinux_ignore_terminal_signals(0) }
+        let child = ccontainer_attach(state.initPID, strings.array(command), strings.array(env), uid, gid, plan.capDrop)
+        guard child > 0 else {
+            let e = errno
+            if e == EPERM || e == EACCES {
+                throw RuntimeError("not allowed to enter container \(name): it is not yours (\(String(cString: strerror(e))))")
+            }
+            throw RuntimeError("cannot enter container \(name): \(String(cString: strerror(e)))")
+        }
+        let raw = clinux_wait(child)
+        if clinux_wifexited(raw) != 0 { return clinux_wexitstatus(raw) }
+        if clinux_wifsignaled(raw) != 0 { return 128 + clinux_wtermsig(raw) }
+        return 1
+    }
+
+    /// Stops the container: its halt signal (lxc.signal.halt, else SIGPWR) to init and up to
+    /// `timeout` seconds for it to end, then SIGKILL; `kill` goes straight to SIGKILL.
+    public func stop(kill force: Bool, timeout: Int = 10) throws(RuntimeError) {
+        guard let state else { throw RuntimeError("container \(name) is not running") }
+        let config = try? loadConfig()
+        let pidfd = ccontainer_pidfd_open(state.initPID)
+        guard pidfd >= 0 else { throw RuntimeError("container \(name) is not running") }
+        defer { close(pidfd) }
+        // The start time was checked by `state`; the pidfd pins that very process from here on.
+        guard ccontainer_start_time(state.initPID) == state.initStartTime else { throw RuntimeError("container \(name) is not running") }
+        func send(_ signal: Int32) throws(RuntimeError) {
+            if clinux_pidfd_send_signal(pidfd, signal) != 0 && errno != ESRCH {
+                throw RuntimeError("not allowed to stop container \(name): \(String(cString: strerror(errno))) (it is not yours)")
+            }
+        }
+        if force {
+            try send(SIGKILL)
+        } else {
+            try send(config?.haltSignal.flatMap(Signals.number(of:)) ?? 30 /* SIGPWR */)
+            var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
+            if poll(&fds, 1, Int32(timeout * 1000)) == 0 { try send(SIGKILL) }
+        }
+        // Wait for init to go and for the monitor to clear the state (post-stop hooks run there).
+        var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 1, 5000)
+        for _ in 0..<200 where Files.exists(paths.state) && kill(state.monitorPID, 0) == 0 { usleep(10_000) }
+    }
+}

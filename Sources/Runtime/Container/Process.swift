@@ -1,0 +1,21 @@
+import CLinux
+import Glibc
+import LinuxSys
+
+/// Runs tools we depend on (usernsexec, lxc-user-nic, hooks) with a fixed environment.
+enum Process {
+    static let path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    /// Runs to completion; nil when it cannot be started.
+    static func run(_ argv: [String], environment: [String] = [path]) -> CapturedRun? {
+        CapturedRun.run(argv, environment: environment)
+    }
+
+    static func check(_ argv: [String], what: String) throws(RuntimeError) {
+        guard let result = run(argv) else { throw RuntimeError("cannot run \(argv[0])") }
+        guard result.status == 0 else {
+            let detail = result.output.split(separator: "\n").suffix(3).joined(separator: "; ")
+            throw RuntimeError("\(what) failed (\(argv[0]) exited with \(result.status)): \(detail)")
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import CContainer
+import CLibseccomp
+import Glibc
+import LinuxSys
+
+/// LXC's seccomp policy text (version 1 and 2), compiled with libseccomp into a BPF program the
+/// container's init loads for itself.
+public enum SeccompPolicy {
+    public struct Rule: Equatable, Sendable {
+        public var syscall: String
+        public var action: UInt32
+        public var comparisons: [Comparison] = []
+    }
+
+    public struct Comparison: Equatable, Sendable {
+        public var argument: UInt32
+        public var op: UInt32
+        public var value: UInt64
+        public var mask: UInt64
+    }
+
+    public struct Policy: Equatable, Sendable {
+        public var defaultAction: UInt32
+        public var rules: [Rule]
+    }
+
+    static let nativeSections: Set<String> = ["all", "x86_64", "x86", "x32"]
+    static let knownSections: Set<String> = ["x86", "x32", "x86_64", "all", "arm", "arm64", "ppc64le", "ppc64", "ppc",
+                                             "mips64", "mips64n32", "mips", "mipsel64", "mipsel64n32", "mipsel", "s390x", "s390", "loongarch64"]
+
+    public static func parse(_ text: String) throws(RuntimeError) -> Policy {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let version = lines.first.flatMap({ Int($0.trimmingBlanks) }), version == 1 || version == 2 else {
+            throw RuntimeError("seccomp policy: invalid version (the first line must be 1 or 2)")
+        }
+        guard lines.count > 1 else { throw RuntimeError("seccomp policy: no policy line") }
+        let header = lines[1].trimmingBlanks
+        lines.removeFirst(2)
+        if header.contains("debug") { throw RuntimeError("seccomp policy: debug is not implemented") }
+        if version == 1 {
+            guard header.contains("allowlist") else { throw RuntimeError("seccomp policy: version 1 supports only allowlist") }
+            var rules: [Rule] = []
+            for line in lines where !line.trimmingBlanks.isEmpty {
+                guard let n = Int32(line.trimmingBlanks) else { throw RuntimeError("seccomp policy: \"\(line)\" is not a syscall number") }
+                rules.append(Rule(syscall: "#\(n)", action: SCMP_ACT_ALLOW))
+            }
+            return Policy(defaultAction: SCMP_ACT_KILL, rules: rules)
+        }
+        let words = header.split(separator: " ", maxSplits: 1).map(String.init)
+        let deny: Bool
+        switch words[0] {
+        case "denylist", "blacklist": deny = true
+        case "allowlist", "whitelist": deny = false
+        default: throw RuntimeError("seccomp policy: bad policy style \"\(words[0])\"")
+        }
+        let defaultAction = words.count > 1 ? try action(words[1]) : (deny ? SCMP_ACT_ALLOW : SCMP_ACT_KILL)
+        let ruleDefault = deny ? SCMP_ACT_KILL : SCMP_ACT_ALLOW
+        var rules: [Rule] = []
+        var native = true
+        for raw in lines {
+            let line = raw.trimmingBlanks
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("[") {
+                let section = line.dropFirst().prefix(while: { $0 != "]" }).lowercased()
+                guard knownSections.contains(section) else { throw RuntimeError("seccomp policy: unsupported architecture \"\(line)\"") }
+                native = nativeSections.contains(section)
+                continue
+            }
+            guard native else { continue }
+            var body = line
+            if let hash = body.firstIndex(of: "#") { body = String(body[..<hash]).trimmingBlanks }
+            let parts = body.split(separator: " ", maxSplits: 1).map(String.init)
+            if parts[0] == "reject_force_umount" {
+                rules.append(Rule(syscall: "umount2", action: cseccomp_act_errno(UInt16(EACCES)),
+                                  comparisons: [Comparison(argument: 1, op: SCMP_CMP_MASKED_EQ.rawValue, value: UInt64(MNT_FORCE), mask: UInt64(MNT_FORCE))]))
+                continue
+            }
+            var rule = Rule(syscall: parts[0], action: ruleDefault)
+            if parts.count > 1 {
+                var rest = parts[1]
+                if let bracket = rest.firstIndex(of: "[") {
+                    let args = String(rest[bracket...])
+                    rest = String(rest[..<bracket]).trimmingBlanks
+                    rule.comparisons = try comparisons(args)
+                }
+                if !rest.isEmpty { rule.action = try action(rest) }
+            }
+            rules.append(rule)
+        }
+        return Policy(defaultAction: defaultAction, rules: rules)
+    }
+
+    static func action(_ text: String) throws(RuntimeError) -> UInt32 {
+        let words = text.split(separator: " ")
+        switch words.first ?? "" {
+        case "kill": return SCMP_ACT_KILL
+        case "allow": return SCMP_ACT_ALLOW
+        case "trap": return SCMP_ACT_TRAP
+        case "errno":
+            guard words.count > 1, let n = UInt16(words[1]) else { throw RuntimeError("seccomp policy: errno needs a number") }
+            return cseccomp_act_errno(n)
+        default: throw RuntimeError("seccomp policy: unrecognised action \"\(text)\"")
+        }
+    }
+
+    static func comparisons(_ text: String) throws(RuntimeError) -> [Comparison] {
+        var result: [Comparison] = []
+        for group in text.split(separator: "[").map({ $0.split(separator: "]").first ?? "" }) where !group.isEmpty {
+            let f = group.split(separator: ",").map { String($0).trimmingBlanks }
+            guard f.count == 3 || f.count == 4, let index = UInt32(f[0]), index < 6, let value = UInt64(f[1]) else {
+                throw RuntimeError("seccomp policy: bad argument comparison [\(group)]")
+            }
+            let ops: [String: scmp_compare] = ["!=": SCMP_CMP_NE, "<": SCMP_CMP_LT, "<=": SCMP_CMP_LE, "==": SCMP_CMP_EQ,
+                                               ">=": SCMP_CMP_GE, ">": SCMP_CMP_GT, "&=": SCMP_CMP_MASKED_EQ,
+                                               "SCMP_CMP_NE": SCMP_CMP_NE, "SCMP_CMP_LT": SCMP_CMP_LT, "SCMP_CMP_LE": SCMP_CMP_LE,
+                                               "SCMP_CMP_EQ": SCMP_CMP_EQ, "SCMP_CMP_GE": SCMP_CMP_GE, "SCMP_CMP_GT": SCMP_CMP_GT,
+                                               "SCMP_CMP_MASKED_EQ": SCMP_CMP_MASKED_EQ]
+            guard let op = ops[f[2]] else { throw RuntimeError("seccomp policy: unknown comparison \(f[2])") }
+            let second = f.count == 4 ? UInt64(f[3]) ?? 0 : 0
+            // For &=, libseccomp takes (mask, value).
+            result.append(op == SCMP_CMP_MASKED_EQ ? Comparison(argument: index, op: op.rawValue, value: second, mask: value)
+                                                   : Comparison(argument: index, op: op.rawValue, value: value, mask: second))
+        }
+        return result
+    }
+
+    /// The BPF program (struct sock_filter[], 8 bytes each) for the policy in `file`.
+    public static func compile(file: String) throws(RuntimeError) -> [UInt8] {
+        let text: String
+        do { text = String(decoding: try Files.read(file, followSymlinks: true, limit: 1 << 20), as: UTF8.self) } catch {
+            throw RuntimeError("cannot read seccomp profile \(file): \(error)")
+        }
+        return try compile(parse(text))
+    }
+
+    public static func compile(_ policy: Policy) throws(RuntimeError) -> [UInt8] {
+        guard let ctx = seccomp_init(policy.defaultAction) else { throw RuntimeError("seccomp_init failed") }
+        defer { seccomp_release(ctx) }
+        // As LXC: no no_new_privs (root in the container's userns may load filters).
+        _ = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)
+        for rule in policy.rules where rule.action != policy.defaultAction {
+            let number: Int32
+            if rule.syscall.hasPrefix("#"), let n = Int32(rule.syscall.dropFirst()) { number = n } else {
+                number = seccomp_syscall_resolve_name(rule.syscall)
+                if number == __NR_SCMP_ERROR { continue }  // unknown to libseccomp: skipped, as LXC does
+            }
+            let cmps = rule.comparisons.map { cseccomp_arg($0.argument, scmp_compare(rawValue: $0.op), $0.mask == 0 ? $0.value : $0.mask, $0.mask == 0 ? 0 : $0.value) }
+            let rc = cmps.withUnsafeBufferPointer { seccomp_rule_add_array(ctx, rule.action, number, UInt32(cmps.count), $0.baseAddress) }
+            guard rc == 0 else { throw RuntimeError("seccomp policy: cannot add a rule for \(rule.syscall): \(String(cString: strerror(-rc)))") }
+        }
+        let fd = ccontainer_memfd("seccomp")
+        guard fd >= 0 else { throw RuntimeError("memfd_create failed") }
+        defer { close(fd) }
+        guard seccomp_export_bpf(ctx, fd) == 0 else { throw RuntimeError("seccomp_export_bpf failed") }
+        _ = lseek(fd, 0, SEEK_SET)
+        do { return try Files.readAll(fd, path: "seccomp", limit: 1 << 20) } catch { throw RuntimeError("cannot read the BPF program: \(error)") }
+    }
+}
+
+extension String {
+    var trimmingBlanks: String {
+        String(drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+    }
+}

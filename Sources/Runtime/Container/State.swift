@@ -1,0 +1,65 @@
+import CContainer
+import Glibc
+import LinuxSys
+
+/// What a running container's monitor records: its own pid, init's pid and start time (so a
+/// reused pid is never taken for the container), and the container's state.
+public struct ContainerState: Equatable, Sendable {
+    public enum Phase: String, Sendable { case starting = "STARTING", running = "RUNNING", stopping = "STOPPING", stopped = "STOPPED" }
+
+    public var phase: Phase
+    public var monitorPID: Int32
+    public var initPID: Int32
+    public var initStartTime: UInt64
+    public var addresses: [String] = []
+
+    public init(phase: Phase, monitorPID: Int32, initPID: Int32, initStartTime: UInt64, addresses: [String] = []) {
+        self.phase = phase; self.monitorPID = monitorPID; self.initPID = initPID
+        self.initStartTime = initStartTime; self.addresses = addresses
+    }
+
+    public var serialized: String {
+        "state \(phase.rawValue)\nmonitor \(monitorPID)\ninit \(initPID)\nstarttime \(initStartTime)\naddresses \(addresses.joined(separator: ","))\n"
+    }
+
+    public init?(parsing text: String) {
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) } else if parts.count == 1 { fields[String(parts[0])] = "" }
+        }
+        guard let phase = fields["state"].flatMap(Phase.init), let monitor = fields["monitor"].flatMap({ Int32($0) }),
+              let initPID = fields["init"].flatMap({ Int32($0) }), let start = fields["starttime"].flatMap({ UInt64($0) }) else { return nil }
+        self.init(phase: phase, monitorPID: monitor, initPID: initPID, initStartTime: start,
+                  addresses: (fields["addresses"] ?? "").split(separator: ",").map(String.init))
+    }
+
+    /// The state of `paths`' container as it really is: a state file whose init is gone (or was
+    /// replaced by another process with the same pid) means stopped.
+    public static func current(_ paths: ContainerPaths) -> ContainerState? {
+        guard let bytes = try? Files.read(paths.state, followSymlinks: false, limit: 4096),
+              let state = ContainerState(parsing: String(decoding: bytes, as: UTF8.self)) else { return nil }
+        guard state.initPID > 0, ccontainer_start_time(state.initPID) == state.initStartTime else { return nil }
+        return state
+    }
+
+    public func write(to paths: ContainerPaths) throws(RuntimeError) {
+        try Directories.make(paths.runRoot)
+        do { try Files.replaceAtomically(paths.state, with: Array(serialized.utf8), attributes: .init(owner: nil, mode: 0o600)) } catch {
+            throw RuntimeError("cannot write \(paths.state): \(error)")
+        }
+    }
+}
+
+enum Directories {
+    /// mkdir -p, 0700 for what we create (a user's run state is nobody else's business).
+    static func make(_ path: String, mode: mode_t = 0o700) throws(RuntimeError) {
+        var partial = ""
+        for component in path.split(separator: "/") {
+            partial += "/" + component
+            if mkdir(partial, mode) != 0 && errno != EEXIST {
+                throw RuntimeError("cannot create \(partial): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
