@@ -49,6 +49,7 @@ extension Container {
             case .busybox:
                 try BusyboxTemplate.build(rootfs, hostname: name)
                 try Process.check([usernsexec] + maps + ["--shift", rootfs, "u:\(n):0:1", "g:\(n):0:1"], what: "shifting the rootfs to the container's root")
+                try Process.check([usernsexec] + maps + ["--", "/bin/chown", "1000:1000", rootfs + "/home/user"], what: "giving /home/user to user 1000")
             case .directory(let from):
                 guard Files.exists(from) else { throw RuntimeError("\(from) does not exist") }
                 try Process.check(["/bin/cp", "-a", "--", from + "/.", rootfs + "/"], what: "copying \(from)")

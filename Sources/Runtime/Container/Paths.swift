@@ -2,22 +2,17 @@ import Glibc
 import LinuxSys
 
 /// Where a user's containers live, as LXC lays them out for unprivileged users:
-/// `~/.local/share/userbox/NAME/{config,rootfs,console.log,userbox.log}`, defaults in
-/// `~/.config/userbox/default.conf`, caches in `~/.cache/userbox`, and the runtime state of a
-/// running container in `$XDG_RUNTIME_DIR/userbox/NAME` (else `~/.cache/userbox/run/NAME`).
+/// `~/.local/share/userbox/NAME/{config,rootfs,console.log,userbox.log,state}`, defaults in
+/// `~/.config/userbox/default.conf`, caches in `~/.cache/userbox`. The state of a running
+/// container lives beside its config, so it follows the container whoever looks it up; a state
+/// left by a reboot is harmless (init's pid and start time must both still match).
 public struct ContainerPaths: Sendable {
     public let name: String
     public let lxcpath: String
-    public let runRoot: String
 
     public init(name: String, lxcpath: String? = nil, home: String = ContainerPaths.home) {
         self.name = name
         self.lxcpath = lxcpath ?? home + "/.local/share/userbox"
-        if let runtime = getenv("XDG_RUNTIME_DIR").map({ String(cString: $0) }), runtime.hasPrefix("/"), Files.exists(runtime) {
-            runRoot = runtime + "/userbox"
-        } else {
-            runRoot = home + "/.cache/userbox/run"
-        }
     }
 
     public static var home: String {
@@ -33,7 +28,7 @@ public struct ContainerPaths: Sendable {
     public var defaultRootfs: String { directory + "/rootfs" }
     public var consoleLog: String { directory + "/console.log" }
     public var log: String { directory + "/userbox.log" }
-    public var state: String { runRoot + "/" + name + ".state" }
+    public var state: String { directory + "/state" }
 
     /// Container names become directory names: letters, digits, `-`, `_`, `.`, not starting with `.`.
     public static func isValidName(_ name: String) -> Bool {
