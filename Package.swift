@@ -128,7 +128,8 @@ let package = Package(
         .executableTarget(
             name: "userbox",
             dependencies: ["Runtime", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strict),
+            // Exec'd on every container start and attach: linked like the helpers (start-up time).
+            swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
             name: "subid",
             dependencies: ["SubID", "LinuxSys", "AuditTrail", "Doctor", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -3,6 +3,8 @@
 #endif
 #include "CContainer.h"
 
+extern char **environ;
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -51,9 +53,26 @@ static int join(char *out, size_t size, const char *a, const char *b) {
     return (n < 0 || (size_t)n >= size) ? -1 : 0;
 }
 
+/* mkdir -p of the directories above `path` (and of path itself when `self`). */
+static int make_parents(const char *path, int self) {
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len >= sizeof buf) { errno = ENAMETOOLONG; return -1; }
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (self && mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
 static int make_target(const char *path, int kind) {
-    if (kind == 1) return (mkdir(path, 0755) == 0 || errno == EEXIST) ? 0 : -1;
+    if (kind == 1) return make_parents(path, 1);
     if (kind == 2) {
+        if (make_parents(path, 0) != 0) return -1;
         int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0000);
         if (fd < 0) return errno == EEXIST ? 0 : -1;
         close(fd);
@@ -280,7 +299,8 @@ int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child) {
     return pid;
 }
 
-int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop) {
+int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop,
+                      const void *seccomp_filter, unsigned short seccomp_length) {
     static const char *names[] = { "user", "mnt", "pid", "uts", "ipc", "net", "cgroup" };
     int fds[7];
     char path[64];
@@ -300,11 +320,20 @@ int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned in
     for (int i = 0; i < 7; i++) close(fds[i]);
     pid_t child = fork();
     if (child != 0) return child;
+    /* The bounding set first: dropping needs CAP_SETPCAP, which a non-root uid lacks. */
+    for (int cap = 0; cap < 64; cap++) if ((cap_drop >> cap) & 1) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
     if (setgroups(0, NULL) != 0 && errno != EPERM) _exit(126);
     if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) _exit(126);
     if (chdir("/") != 0) _exit(126);
-    for (int cap = 0; cap < 64; cap++) if ((cap_drop >> cap) & 1) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-    execvpe(argv[0], argv, envp);
+    if (seccomp_filter) {
+        /* A non-root uid inside has no CAP_SYS_ADMIN: it needs no_new_privs to load a filter. */
+        if (uid != 0) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        struct sock_fprog prog = { seccomp_length, (struct sock_filter *)seccomp_filter };
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) _exit(126);
+    }
+    /* execvp searches the PATH of environ: the container's, not the caller's. */
+    environ = (char **)envp;
+    execvp(argv[0], argv);
     _exit(errno == ENOENT ? 127 : 126);
 }
 

@@ -94,6 +94,11 @@ import Testing
         #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.rootfs.path = btrfs:/x\n") }
     }
 
+    @Test func initCommandsKeepQuotedWords() throws {
+        #expect(try ConfigParser.parse("lxc.init.cmd = /bin/sh -c 'sleep 1000' \"a b\"\n").initCommand == ["/bin/sh", "-c", "sleep 1000", "a b"])
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.init.cmd = /bin/sh -c 'oops\n") }
+    }
+
     @Test func hwaddrTemplatesAreFilledUnicast() {
         var g = SystemRandomNumberGenerator()
         for _ in 0..<50 {

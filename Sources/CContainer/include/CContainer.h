@@ -61,10 +61,12 @@ enum {
 int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child);
 
 /* Enters every namespace of `pid` (user first), forks, and in the child becomes uid/gid inside,
-   drops `cap_drop` from the bounding set, chdirs to / and execs argv (execvp) with envp. The
+   drops `cap_drop` from the bounding set, loads the container's seccomp filter (if any, as
+   lxc-attach does), chdirs to / and execs argv (execvp, PATH from envp) with envp. The
    parent returns the child's pid (to wait for), or -1 with errno (EPERM when the caller does not
    own the container). */
-int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop);
+int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop,
+                      const void *seccomp_filter, unsigned short seccomp_length);
 
 /* A pty for the console: returns the master (CLOEXEC) and stores the slave fd (not CLOEXEC: the
    container inherits it), or -1. */

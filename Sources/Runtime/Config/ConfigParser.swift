@@ -102,7 +102,7 @@ public enum ConfigParser {
             if value.isEmpty { config.environment = []; return }
             config.environment.append(value)
         case "lxc.init.cmd":
-            let command = words(value)
+            let command = try quotedWords(value)
             config.initCommand = command.isEmpty ? ["/sbin/init"] : command
         case "lxc.signal.halt": config.haltSignal = value.isEmpty ? nil : try signalName(value)
         case "lxc.signal.stop": config.stopSignal = value.isEmpty ? nil : try signalName(value)
@@ -127,6 +127,25 @@ public enum ConfigParser {
         default:
             throw Problem("unsupported config key \"\(key)\"")
         }
+    }
+
+    /// Blank-separated words where '...' and "..." group (as liblxc splits lxc.init.cmd).
+    static func quotedWords(_ value: String) throws(Problem) -> [String] {
+        var words: [String] = [], current = "", quote: Character?, inWord = false
+        for c in value {
+            if let q = quote {
+                if c == q { quote = nil } else { current.append(c) }
+            } else if c == "'" || c == "\"" {
+                quote = c; inWord = true
+            } else if c == " " || c == "\t" {
+                if inWord { words.append(current); current = ""; inWord = false }
+            } else {
+                current.append(c); inWord = true
+            }
+        }
+        guard quote == nil else { throw Problem("unbalanced quote in \"\(value)\"") }
+        if inWord { words.append(current) }
+        return words
     }
 
     static func idmap(_ value: String) throws(Problem) -> ContainerConfig.IDMap {

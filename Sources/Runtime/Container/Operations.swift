@@ -50,7 +50,11 @@ extension Container {
         let strings = CStrings()
         clinux_ignore_terminal_signals(1)
         defer { clinux_ignore_terminal_signals(0) }
-        let child = ccontainer_attach(state.initPID, strings.array(command), strings.array(env), uid, gid, plan.capDrop)
+        let seccomp = try config.seccompProfile.map { path throws(RuntimeError) in try SeccompPolicy.compile(file: path) }
+        let child = (seccomp ?? []).withUnsafeBytes { filter in
+            ccontainer_attach(state.initPID, strings.array(command), strings.array(env), uid, gid, plan.capDrop,
+                              seccomp == nil ? nil : filter.baseAddress, UInt16((seccomp?.count ?? 0) / 8))
+        }
         guard child > 0 else {
             let e = errno
             if e == EPERM || e == EACCES {

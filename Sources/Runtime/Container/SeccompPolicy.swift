@@ -47,11 +47,12 @@ public enum SeccompPolicy {
             return Policy(defaultAction: SCMP_ACT_KILL, rules: rules)
         }
         let words = header.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let style = words.first else { throw RuntimeError("seccomp policy: no policy style (denylist or allowlist)") }
         let deny: Bool
-        switch words[0] {
+        switch style {
         case "denylist", "blacklist": deny = true
         case "allowlist", "whitelist": deny = false
-        default: throw RuntimeError("seccomp policy: bad policy style \"\(words[0])\"")
+        default: throw RuntimeError("seccomp policy: bad policy style \"\(style)\"")
         }
         let defaultAction = words.count > 1 ? try action(words[1]) : (deny ? SCMP_ACT_ALLOW : SCMP_ACT_KILL)
         let ruleDefault = deny ? SCMP_ACT_KILL : SCMP_ACT_ALLOW
@@ -70,6 +71,7 @@ public enum SeccompPolicy {
             var body = line
             if let hash = body.firstIndex(of: "#") { body = String(body[..<hash]).trimmingBlanks }
             let parts = body.split(separator: " ", maxSplits: 1).map(String.init)
+            guard !parts.isEmpty else { continue }
             if parts[0] == "reject_force_umount" {
                 rules.append(Rule(syscall: "umount2", action: cseccomp_act_errno(UInt16(EACCES)),
                                   comparisons: [Comparison(argument: 1, op: SCMP_CMP_MASKED_EQ.rawValue, value: UInt64(MNT_FORCE), mask: UInt64(MNT_FORCE))]))

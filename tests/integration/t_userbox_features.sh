@@ -1,0 +1,84 @@
+# userbox's configuration at work: hooks, environment, capabilities, seccomp, mount entries, the
+# console log, rootfs from a directory and from a tarball, delegated cgroups.
+if [ -z "${IN_NETNS:-}" ]; then
+    exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$REPO/tests/integration/t_userbox_features.sh'"
+fi
+mount -t tmpfs tmpfs /run
+ip link set lo up
+pfx=$SCRATCH/usr; mkdir -p "$pfx/bin" "$pfx/libexec/lxc"; chmod 755 "$SCRATCH" "$pfx" "$pfx/bin" "$pfx/libexec" "$pfx/libexec/lxc"
+install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$pfx/bin/"
+install -o root -g root -m 4755 "$BIN/lxc-user-nic" "$pfx/libexec/lxc/"
+install -m 0755 "$BIN/userbox" "$BIN/usernsexec" "$pfx/bin/"
+useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 anna; chmod 755 /home/anna
+printf 'anna:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
+as() { (cd /home/anna && setpriv --reuid=anna --regid=anna --init-groups env -i HOME=/home/anna USER=anna PATH="$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin" "$@"); }
+ub() { as userbox "$@"; }
+box=/home/anna/.local/share/userbox
+
+hooks=$SCRATCH/hooks; mkdir -p "$hooks" /srv/shared; chmod 777 "$hooks"; echo "from the host" > /srv/shared/note
+cat > "$hooks/host-hook" <<'H'
+#!/bin/sh
+echo "$3 name=$1 section=$2 LXC_NAME=$LXC_NAME rootfs=$LXC_ROOTFS_PATH pid=${LXC_PID:-none} target=${LXC_TARGET:-none}" >> "$(dirname "$0")/log"
+H
+chmod 755 "$hooks/host-hook"
+printf '2\ndenylist\n[all]\nmkdir errno 1\n' > "$hooks/policy"; chmod 644 "$hooks/policy"
+ub create f1 --set "lxc.hook.pre-start=$hooks/host-hook" --set "lxc.hook.post-stop=$hooks/host-hook" \
+    --set "lxc.hook.start=echo started-inside > /root/start-hook" --set lxc.environment=GREETING=hello \
+    --set "lxc.cap.drop=sys_time net_raw" --set "lxc.seccomp.profile=$hooks/policy" \
+    --set "lxc.mount.entry=/srv/shared srv/shared none bind,ro,create=dir 0 0" >/dev/null
+same "a container with hooks, environment, caps, seccomp and a mount entry is created" 0 $?
+ub start f1 >/dev/null; rc=$?
+same "and starts" 0 "$rc"
+[ "$rc" = 0 ] || tail -5 "$box/f1/userbox.log"
+check "pre-start ran on the host as LXC runs hooks (NAME lxc TYPE, LXC_* variables)" \
+    grep -q "^pre-start name=f1 section=lxc LXC_NAME=f1 rootfs=$box/f1/rootfs pid=none" "$hooks/log"
+same "the start hook ran inside the container" started-inside "$(ub attach f1 -- cat /root/start-hook)"
+same "lxc.environment reaches init and attach, with container=lxc" "hello lxc" \
+    "$(ub attach f1 -- sh -c 'tr "\0" "\n" < /proc/1/environ | grep -q "^GREETING=hello$" && echo $GREETING $container')"
+bnd=$(ub attach f1 -- grep CapBnd /proc/1/status | awk '{print $2}')
+check "sys_time (25) and net_raw (13) are gone from init's bounding set ($bnd)" \
+    test "$(( (0x$bnd >> 25) & 1 ))$(( (0x$bnd >> 13) & 1 ))$(( (0x$bnd >> 21) & 1 ))" = "001"
+out=$(ub attach f1 -- mkdir /tmp/denied 2>&1); rc=$?
+check "the seccomp policy (mkdir errno 1) holds in attached processes ($out)" test "$rc" != 0 -a -n "$(grep -i 'not permitted' <<<"$out")"
+same "and init runs under it" "2" "$(ub attach f1 -- awk '/^Seccomp:/ {print $2}' /proc/1/status)"
+same "the bind mount entry shows the host directory, read-only" "from the host|ro" \
+    "$(ub attach f1 -- cat /srv/shared/note)|$(ub attach f1 -- awk '$2 == "/srv/shared" {split($4, o, ","); print o[1]}' /proc/mounts)"
+check "the console log holds busybox init's prompt" grep -q "Please press Enter to activate this console" "$box/f1/console.log"
+ub stop -k f1
+for _ in $(seq 50); do grep -q '^post-stop' "$hooks/log" && break; sleep 0.1; done
+check "post-stop ran on the host with LXC_TARGET=stop" grep -q "^post-stop name=f1 section=lxc LXC_NAME=f1 .* target=stop" "$hooks/log"
+
+# Rootfs from a directory of the user's and from a tarball with owners of its own.
+mkdir -p /home/anna/mydir/bin /home/anna/mydir/sbin /home/anna/mydir/etc
+cp /bin/busybox /home/anna/mydir/bin/; ln -s busybox /home/anna/mydir/bin/sh; ln -s ../bin/busybox /home/anna/mydir/sbin/init
+chown -R anna: /home/anna/mydir
+ub create d1 -t /home/anna/mydir --set "lxc.init.cmd=/bin/sh -c 'sleep 1000'" >/dev/null; rc=$?
+same "create from a directory: its files belong to the container's root on the host" "0 2000000:2000000" \
+    "$rc $(stat -c %u:%g $box/d1/rootfs/bin/busybox)"
+ub start d1 >/dev/null || tail -3 "$box/d1/userbox.log"; same "and it starts" "uid=0 gid=0" "$(ub attach d1 -- /bin/busybox id | grep -o 'uid=0\|gid=0' | tr '\n' ' ' | sed 's/ $//')"
+ub stop -k d1
+tarroot=$SCRATCH/tarroot; mkdir -p "$tarroot/bin" "$tarroot/home/user"
+cp /bin/busybox "$tarroot/bin/"; ln -s busybox "$tarroot/bin/sh"; echo x > "$tarroot/home/user/file"
+chown -R 1000:1000 "$tarroot/home/user"
+tar -C "$tarroot" -czf "$SCRATCH/rootfs.tar.gz" . && chmod 644 "$SCRATCH/rootfs.tar.gz"
+ub create t1 -t "$SCRATCH/rootfs.tar.gz" >/dev/null; rc=$?
+same "create from a tarball keeps its owners, mapped (1000 -> host 2001000)" "0 2001000 2000000" \
+    "$rc $(stat -c %u $box/t1/rootfs/home/user/file) $(stat -c %u $box/t1/rootfs/bin/busybox)"
+
+# Cgroups: without delegation a visible warning; with `userbox admin delegate` a cgroup of its own.
+ub start f1 >/dev/null
+check "without a delegated cgroup the log warns that there are no limits" grep -q "no delegated cgroup for anna" "$box/f1/userbox.log"
+ub stop -k f1
+out=$(as userbox admin delegate anna 2>&1); rc=$?
+check "admin delegate is root's ($out)" test "$rc" = 1 -a -n "$(grep 'must run as root' <<<"$out")"
+made=$("$pfx/bin/userbox" admin delegate anna); rc=$?
+trap 'for d in $(awk "\$9 == \"cgroup\" || \$9 == \"cgroup2\" {print \$5}" /proc/self/mountinfo); do rmdir "$d/userbox/anna/f1" "$d/userbox/anna" "$d/userbox" 2>/dev/null; done' EXIT
+pids_dir=$(grep -o '/[^ ]*pids/userbox/anna' <<<"$made" | head -1)
+same "root delegates a subtree in each hierarchy, owned by anna" "0 anna" "$rc $(stat -c %U "$pids_dir")"
+ub start f1 >/dev/null
+init=$(awk '/^init /{print $2}' "$box/f1/state")
+check "the container's init lives in anna's delegated pids cgroup" grep -qx "$init" "$pids_dir/f1/cgroup.procs"
+ub stop -k f1
+for _ in $(seq 50); do [ -d "$pids_dir/f1" ] || break; sleep 0.1; done
+check "and its cgroup is removed when it stops" test ! -d "$pids_dir/f1"
+true
