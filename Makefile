@@ -19,7 +19,7 @@ PAM_MODULE_DIR ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /
 
 # Helpers that are setuid root once installed.
 SETUID_HELPERS = newuidmap newgidmap
-TOOLS = subid getsubids usernsexec
+TOOLS = subid getsubids usernsexec userbox
 
 DEBIAN_PACKAGES = acl attr busybox-static iproute2 pamtester g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux
 BENCH_PACKAGES = hyperfine
@@ -40,10 +40,11 @@ build: deps
 	mkdir -p .build-cxx && ln -sf "$$(g++ -print-file-name=libstdc++.a)" .build-cxx/libstdc++.a \
 	    && ln -sf "$$(g++ -print-file-name=libcap.a)" .build-cxx/libcap.a \
 	    && ln -sf "$$(g++ -print-file-name=libaudit.a)" .build-cxx/libaudit.a \
-	    && ln -sf "$$(g++ -print-file-name=libcap-ng.a)" .build-cxx/libcap-ng.a
+	    && ln -sf "$$(g++ -print-file-name=libcap-ng.a)" .build-cxx/libcap-ng.a \
+	    && ln -sf "$$(g++ -print-file-name=libseccomp.a)" .build-cxx/libseccomp.a
 	$(SWIFT_BUILD)
 	rm -rf $(BIN) && mkdir -p $(BIN)
-	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,newuidmap,newgidmap,lxc-user-nic,usernsexec,userbox} $(BIN)/
+	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,newuidmap,newgidmap,lxc-user-nic,usernsexec,userbox,userbox-cli} $(BIN)/
 	cp $$($(SWIFT_BUILD) --show-bin-path)/libpam_subid.so $(BIN)/pam_subid.so
 	mkdir -p $(BIN)/test-support && cp $$($(SWIFT_BUILD) --show-bin-path)/netlink-check $(BIN)/test-support/
 
@@ -87,6 +88,8 @@ install: build
 	for t in $(SETUID_HELPERS); do \
 	    install -s -o root -g root -m 4755 $(BIN)/$$t $(DESTDIR)$(BINDIR)/$$t; done
 	install -s -o root -g root -m 4755 $(BIN)/lxc-user-nic $(DESTDIR)$(LXC_LIBEXECDIR)/lxc-user-nic
+	install -d $(DESTDIR)$(PREFIX)/libexec/userbox
+	install -s -m 0755 $(BIN)/userbox-cli $(DESTDIR)$(PREFIX)/libexec/userbox/userbox-cli
 	install -d $(DESTDIR)$(PAM_MODULE_DIR)
 	install -s -o root -g root -m 0644 $(BIN)/pam_subid.so $(DESTDIR)$(PAM_MODULE_DIR)/pam_subid.so
 

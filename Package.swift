@@ -32,6 +32,7 @@ let package = Package(
         .executable(name: "lxc-user-nic", targets: ["lxc-user-nic"]),
         .executable(name: "usernsexec", targets: ["usernsexec"]),
         .executable(name: "userbox", targets: ["userbox"]),
+        .executable(name: "userbox-cli", targets: ["userbox-cli"]),
         .executable(name: "subid", targets: ["subid"]),
         .executable(name: "getsubids", targets: ["getsubids"]),
         .library(name: "SubID", targets: ["SubID"]),
@@ -52,7 +53,7 @@ let package = Package(
         // No pkgConfig for libcap: its -L/usr/lib/... would come before .build-cxx, where the helpers find
         // libcap.a (the module map links "cap" by itself).
         .systemLibrary(name: "CLibcap", providers: [.apt(["libcap-dev"])]),
-        .systemLibrary(name: "CLibseccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .systemLibrary(name: "CLibseccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "CLibpam", pkgConfig: "pam", providers: [.apt(["libpam0g-dev"])]),
         // No pkgConfig for libaudit either (same -L ordering reason as libcap); link "audit" and "cap-ng" come from the module map.
         .systemLibrary(name: "CLibaudit", providers: [.apt(["libaudit-dev"])]),
@@ -125,10 +126,15 @@ let package = Package(
                 "NamespaceExec", "IDShift", "SubID", "HelperSupport", "LinuxSys",
                 .product(name: "SystemPackage", package: "swift-system"),
             ], swiftSettings: strict),
+        // userbox: start, attach, stop and the monitor, without argument-parser (exec'd on every
+        // container start and attach: linked like the helpers for start-up time); the rest is
+        // userbox-cli's, which it execs.
         .executableTarget(
-            name: "userbox",
+            name: "userbox", dependencies: ["Runtime", "LinuxSys"],
+            swiftSettings: strict, linkerSettings: hardenedLinker),
+        .executableTarget(
+            name: "userbox-cli",
             dependencies: ["Runtime", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            // Exec'd on every container start and attach: linked like the helpers (start-up time).
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
             name: "subid",

@@ -9,7 +9,7 @@ ip link set lo up; ip link add br0 type bridge; ip link set br0 up
 pfx=$scratch/usr; mkdir -p "$pfx/bin" "$pfx/libexec/lxc"; chmod 755 "$scratch" "$pfx" "$pfx/bin" "$pfx/libexec" "$pfx/libexec/lxc"
 install -o root -g root -m 4755 "$bin/newuidmap" "$bin/newgidmap" "$pfx/bin/"
 install -o root -g root -m 4755 "$bin/lxc-user-nic" "$pfx/libexec/lxc/"
-install -m 0755 "$bin/userbox" "$bin/usernsexec" "$pfx/bin/"
+install -m 0755 "$bin/userbox" "$bin/userbox-cli" "$bin/usernsexec" "$pfx/bin/"
 useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 boxbench; chmod 755 /home/boxbench
 printf 'boxbench:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
 mkdir -p /etc/lxc; echo "boxbench veth br0 10" > /etc/lxc/lxc-usernet

@@ -119,19 +119,41 @@ public enum UsernsExec {
             }
             return
         }
+        try finishMapHelpers(try startMapHelpers(pid: pid, uids: uids, gids: gids))
+    }
+
+    /// newuidmap and newgidmap started side by side (they write different files), to be
+    /// finished with `finishMapHelpers`; a runtime overlaps them with its other set-up.
+    public static func startMapHelpers(pid: Int32, uids: [IDMapExtent], gids: [IDMapExtent]) throws(Failure) -> [(name: String, pid: Int32)] {
+        var started: [(name: String, pid: Int32)] = []
         for (name, extents) in [("newuidmap", uids), ("newgidmap", gids)] where !extents.isEmpty {
-            guard let helper = HelperLocator.find(name) else { throw .helperMissing(name) }
+            guard let helper = HelperLocator.find(name) else {
+                for s in started { _ = clinux_wait(s.pid) }
+                throw .helperMissing(name)
+            }
             var argv = [helper, String(pid)]
             for e in extents { argv += [String(e.inside), String(e.outside), String(e.count)] }
             let child = withCStringArray(argv) { argv in
                 withCStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]) { envp in clinux_spawn(argv, envp) }
             }
-            guard child > 0 else { throw .helperMissing(name) }
+            guard child > 0 else {
+                for s in started { _ = clinux_wait(s.pid) }
+                throw .helperMissing(name)
+            }
+            started.append((name, child))
+        }
+        return started
+    }
+
+    public static func finishMapHelpers(_ started: [(name: String, pid: Int32)]) throws(Failure) {
+        var failure: Failure?
+        for (name, child) in started {
             let raw = clinux_wait(child)
-            guard clinux_wifexited(raw) != 0, clinux_wexitstatus(raw) == 0 else {
-                throw .helperFailed(name, status: clinux_wifexited(raw) != 0 ? clinux_wexitstatus(raw) : 128 + clinux_wtermsig(raw))
+            if failure == nil, !(clinux_wifexited(raw) != 0 && clinux_wexitstatus(raw) == 0) {
+                failure = .helperFailed(name, status: clinux_wifexited(raw) != 0 ? clinux_wexitstatus(raw) : 128 + clinux_wtermsig(raw))
             }
         }
+        if let failure { throw failure }
     }
 }
 

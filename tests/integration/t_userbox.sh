@@ -12,7 +12,7 @@ ip link add br0 type bridge; ip link set br0 up
 pfx=$SCRATCH/usr; mkdir -p "$pfx/bin" "$pfx/libexec/lxc"; chmod 755 "$SCRATCH" "$pfx" "$pfx/bin" "$pfx/libexec" "$pfx/libexec/lxc"
 install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$pfx/bin/"
 install -o root -g root -m 4755 "$BIN/lxc-user-nic" "$pfx/libexec/lxc/"
-install -m 0755 "$BIN/userbox" "$BIN/usernsexec" "$pfx/bin/"
+install -m 0755 "$BIN/userbox" "$BIN/userbox-cli" "$BIN/usernsexec" "$pfx/bin/"
 for u in anna elsa; do useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$u"; chmod 755 "/home/$u"; done
 printf 'anna:2000000:1000000\nelsa:3000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
 mkdir -p /etc/lxc; printf 'anna veth br0 2\nelsa veth br0 2\n' > /etc/lxc/lxc-usernet
@@ -73,6 +73,8 @@ check "config check names an unknown key with its line ($out)" grep -q 'config l
 ub anna stop c2; rc=$?
 same "a clean stop (lxc.signal.halt SIGUSR2 to busybox init) ends c2" "0 STOPPED" "$rc $(ub anna ls --fancy | awk '$1 == "c2" {print $2}')"
 ub anna stop -k c1
+# The kernel removes a dead netns's veths in the background: give it a moment.
+for _ in $(seq 100); do [ "$(ip -o link show master br0 | grep -c veth)" = 2 ] && break; sleep 0.05; done
 same "stop -k ends c1 and its veth goes with it (elsa's two remain)" "STOPPED 2" "$(ub anna ls --fancy | awk '$1 == "c1" {print $2}') $(ip -o link show master br0 | grep -c veth)"
 ub anna destroy c1 >/dev/null; rc=$?
 same "destroy removes the rootfs owned by subordinate ids" "0 gone" "$rc $([ -e /home/anna/.local/share/userbox/c1 ] || echo gone)"

@@ -13,6 +13,19 @@ public enum Helpers {
         return path.lastIndex(of: "/").map { String(path[..<$0]) }
     }
 
+    public static var selfPath: String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The full `userbox` CLI (swift-argument-parser), for everything but the fast path.
+    public static var fullCLI: String? {
+        guard let me = selfDirectory else { return nil }
+        return [me + "/userbox-cli", me + "/../libexec/userbox/userbox-cli"].first { access($0, X_OK) == 0 }
+    }
+
     public static func userNic() -> String? {
         var candidates: [String] = []
         if let me = selfDirectory {

@@ -126,24 +126,36 @@ public enum Monitor {
         }
         setenv("LXC_PID", String(pid), 1)
 
-        // Maps, through the setuid helpers (never as root ourselves).
+        // Maps through the setuid helpers (never as root ourselves), and one veth per lxc.net.N of
+        // type veth from lxc-user-nic, all at once: they touch different things, and the caller
+        // owns the new user namespace, so lxc-user-nic needs no map to act in its netns.
+        let mapping: [(name: String, pid: Int32)]
         do {
-            try UsernsExec.writeMaps(pid: pid, uids: config.idmaps.filter { $0.kind == .uid }.map(\.extent),
-                                     gids: config.idmaps.filter { $0.kind == .gid }.map(\.extent))
+            mapping = try UsernsExec.startMapHelpers(pid: pid, uids: config.idmaps.filter { $0.kind == .uid }.map(\.extent),
+                                                     gids: config.idmaps.filter { $0.kind == .gid }.map(\.extent))
         } catch { throw abort(RuntimeError("cannot map ids: \(error)")) }
+        let veths = config.networks.filter { $0.type == .veth }
+        var nicRuns: [(ContainerConfig.Network, CapturedRun.Pending?)] = []
+        let userNic = veths.isEmpty ? nil : Helpers.userNic()
+        if let userNic {
+            for net in veths {
+                var argv = [userNic, "create", container.paths.lxcpath, container.name, String(pid), "veth", net.link.isEmpty ? "none" : net.link]
+                if let name = net.name { argv.append(name) }
+                nicRuns.append((net, CapturedRun.start(argv, environment: [Process.path])))
+            }
+        }
+        let nicResults = nicRuns.map { ($0.0, $0.1?.finish()) }
+        do { try UsernsExec.finishMapHelpers(mapping) } catch { throw abort(RuntimeError("cannot map ids: \(error)")) }
+        if !veths.isEmpty && userNic == nil {
+            throw abort(RuntimeError("lxc-user-nic (setuid root) not found: install lxc, or this toolkit's (see README)"))
+        }
 
         let cgroup = Cgroups.place(pid: pid, container: container.name, user: user, limits: config.cgroupLimits)
         for warning in cgroup.warnings { log("warning: \(warning)") }
 
-        // One veth per lxc.net.N of type veth, from lxc-user-nic, as liblxc asks for it.
         var nics: [ccontainer_nic] = []
-        for net in config.networks where net.type == .veth {
-            guard let helper = Helpers.userNic() else {
-                throw abort(RuntimeError("lxc-user-nic (setuid root) not found: install lxc, or this toolkit's (see README)"))
-            }
-            var argv = [helper, "create", container.paths.lxcpath, container.name, String(pid), "veth", net.link.isEmpty ? "none" : net.link]
-            if let name = net.name { argv.append(name) }
-            guard let result = Process.run(argv) else { throw abort(RuntimeError("cannot run \(helper)")) }
+        for (net, result) in nicResults {
+            guard let result else { throw abort(RuntimeError("cannot run lxc-user-nic")) }
             let line = result.output.split(separator: "\n").first.map(String.init) ?? ""
             let fields = line.split(separator: ":")
             guard result.status == 0, fields.count == 4 else {

@@ -90,9 +90,16 @@ extension Container {
             var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
             if poll(&fds, 1, Int32(timeout * 1000)) == 0 { try send(SIGKILL) }
         }
-        // Wait for init to go and for the monitor to clear the state (post-stop hooks run there).
+        // Wait for init to go, then for the monitor to finish (post-stop hooks run there): on its
+        // pidfd, so the wait ends the moment it exits. A monitor that is not ours cannot be trusted
+        // to be the one recorded, so its start time is not needed: it clears the state it wrote.
         var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, 1, 5000)
-        for _ in 0..<200 where Files.exists(paths.state) && kill(state.monitorPID, 0) == 0 { usleep(10_000) }
+        let monitor = ccontainer_pidfd_open(state.monitorPID)
+        if monitor >= 0 {
+            var mfds = [pollfd(fd: monitor, events: Int16(POLLIN), revents: 0)]
+            if Files.exists(paths.state) { _ = poll(&mfds, 1, 5000) }
+            close(monitor)
+        }
     }
 }
