@@ -23,23 +23,28 @@ lxc.net.0.flags = up
 lxc.net.0.name = eth0
 CONF
 chown -R boxbench: /home/boxbench
-as="setpriv --reuid=boxbench --regid=boxbench --init-groups env -i HOME=/home/boxbench USER=boxbench PATH=$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+cc -O2 -o "$scratch/asuser" "$(dirname "$0")/asuser.c"
+export ASUSER_PATH=$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin
+as="$scratch/asuser boxbench"
 (cd /home/boxbench && $as lxc-create -n lx -t busybox >/dev/null 2>&1)
 (cd /home/boxbench && $as userbox create ub --idmap 'u 0 2100000 65536' --idmap 'g 0 2100000 65536' \
     --set lxc.net.0.type=veth --set lxc.net.0.link=br0 --set lxc.net.0.flags=up --set lxc.net.0.name=eth0 >/dev/null)
 runs=${BENCH_RUNS_BOX:-20}
-hyperfine -N --runs "$runs" --export-json "$scratch/start.json" \
-    --prepare "$as sh -c 'lxc-stop -k -n lx >/dev/null 2>&1; userbox stop -k ub >/dev/null 2>&1; true'" \
-    -n "LXC start+attach" "$as sh -c 'cd; lxc-start -n lx && lxc-attach -n lx -- true'" \
-    -n "userbox start+attach" "$as sh -c 'cd; userbox start ub >/dev/null && userbox attach ub -- true'" >/dev/null
-$as sh -c 'cd; lxc-start -n lx 2>/dev/null; userbox start ub >/dev/null 2>&1; true'
-hyperfine -N --runs "$((runs * 5))" --warmup 3 --export-json "$scratch/attach.json" \
-    -n "LXC attach" "$as lxc-attach -n lx -- true" \
-    -n "userbox attach" "$as userbox attach ub -- true" >/dev/null
-hyperfine -N --runs "$runs" --export-json "$scratch/stop.json" \
-    --prepare "$as sh -c 'cd; lxc-start -n lx 2>/dev/null; userbox start ub >/dev/null 2>&1; true'" \
-    -n "LXC stop -k" "$as lxc-stop -k -n lx" \
-    -n "userbox stop -k" "$as userbox stop -k ub" >/dev/null
+# hyperfine itself runs as the user, so no wrapper process is timed on either side.
+out=$scratch/out; mkdir -p "$out"; chown boxbench: "$out"
+hf() { $as hyperfine -N "$@" >/dev/null; }
+hf --runs "$runs" --export-json "$out/start.json" \
+    --prepare "sh -c 'lxc-stop -k -n lx >/dev/null 2>&1; userbox stop -k ub >/dev/null 2>&1; true'" \
+    -n "LXC start+attach" "sh -c 'lxc-start -n lx && lxc-attach -n lx -- true'" \
+    -n "userbox start+attach" "sh -c 'userbox start ub >/dev/null && userbox attach ub -- true'"
+$as sh -c 'lxc-start -n lx 2>/dev/null; userbox start ub >/dev/null 2>&1; true'
+hf --runs "$((runs * 5))" --warmup 3 --export-json "$out/attach.json" \
+    -n "LXC attach" "lxc-attach -n lx -- true" \
+    -n "userbox attach" "userbox attach ub -- true"
+hf --runs "$runs" --export-json "$out/stop.json" \
+    --prepare "sh -c 'lxc-start -n lx 2>/dev/null; userbox start ub >/dev/null 2>&1; true'" \
+    -n "LXC stop -k" "lxc-stop -k -n lx" \
+    -n "userbox stop -k" "userbox stop -k ub"
 $as sh -c 'lxc-stop -k -n lx; userbox stop -k ub' >/dev/null 2>&1 || true
 python3 - "$scratch" <<'PY'
 import json, sys
@@ -47,7 +52,7 @@ print()
 print("| userbox vs LXC 5.0.2 (busybox, veth, unprivileged) | LXC median | userbox median | ratio userbox/LXC |")
 print("|---|---:|---:|---:|")
 for f, label in [("start", "start -d, then attach -- true"), ("attach", "attach -- true"), ("stop", "stop -k")]:
-    r = json.load(open(f"{sys.argv[1]}/{f}.json"))["results"]
+    r = json.load(open(f"{sys.argv[1]}/out/{f}.json"))["results"]
     t, o = r[0]["median"], r[1]["median"]
     print(f"| {label} | {t*1000:.1f} ms | {o*1000:.1f} ms | {o/t:.2f} |")
 PY

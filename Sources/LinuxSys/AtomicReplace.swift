@@ -21,9 +21,11 @@ extension Files {
     /// Replaces `target` with `bytes` so that a crash at any point leaves the old file or the new
     /// one, never a mix: an unpredictable temporary name `<prefix>.cioXXXXXX` in the same
     /// directory (O_EXCL, O_NOFOLLOW), owner and mode set, fsync, rename, fsync of the directory.
-    /// The temporary file is removed on every failure.
+    /// The temporary file is removed on every failure. `durable: false` skips both fsyncs, for
+    /// state that a reboot makes meaningless anyway (a running container's pids).
     public static func replaceAtomically(
-        _ target: String, with bytes: [UInt8], attributes: ReplacementAttributes, temporaryPrefix: String? = nil
+        _ target: String, with bytes: [UInt8], attributes: ReplacementAttributes, temporaryPrefix: String? = nil,
+        durable: Bool = true
     ) throws(SystemError) {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
@@ -49,12 +51,13 @@ extension Files {
                 var values = [times.access, times.modification]
                 _ = futimens(fd, &values)
             }
-            guard fsync(fd) == 0 else { throw SystemError("fsync", temporary, Errno(rawValue: errno)) }
+            guard !durable || fsync(fd) == 0 else { throw SystemError("fsync", temporary, Errno(rawValue: errno)) }
         } catch { throw error }
         guard rename(temporary, target) == 0 else {
             throw SystemError("rename \(temporary) to", target, Errno(rawValue: errno))
         }
         renamed = true
+        guard durable else { return }
         let slash = target.lastIndex(of: "/")
         let directory = slash.map { $0 == target.startIndex ? "/" : String(target[..<$0]) } ?? "."
         let dirfd = clinux_open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)

@@ -8,7 +8,9 @@ extension Container {
     /// the work; we wait until it says the container runs or why not.
     public func start(user: UserRecord, monitorArguments: [String]) throws(RuntimeError) -> ContainerState {
         if isRunning { throw RuntimeError("container \(name) is already running") }
-        _ = try check(user: user)
+        // The monitor checks the config (and says what is wrong); checking here too would only
+        // put the same work twice on every start.
+        guard exists else { throw RuntimeError("container \(name) does not exist in \(paths.lxcpath) (create it with `userbox create \(name)`)") }
         var ready: [Int32] = [0, 0]
         guard pipe2(&ready, O_CLOEXEC) == 0 else { throw RuntimeError("pipe: \(String(cString: strerror(errno)))") }
         let logFD = open(paths.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)

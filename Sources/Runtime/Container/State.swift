@@ -45,7 +45,7 @@ public struct ContainerState: Equatable, Sendable {
 
     public func write(to paths: ContainerPaths) throws(RuntimeError) {
         // Readable by others: it holds only pids, and a refusal must come from the kernel's checks.
-        do { try Files.replaceAtomically(paths.state, with: Array(serialized.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch {
+        do { try Files.replaceAtomically(paths.state, with: Array(serialized.utf8), attributes: .init(owner: nil, mode: 0o644), durable: false) } catch {
             throw RuntimeError("cannot write \(paths.state): \(error)")
         }
     }
