@@ -201,15 +201,13 @@ static int run_start_hook(const char *hook) {
 static void child_main(const ccontainer_spec *spec, int go, int err) {
     int word;
     if (read_all(go, &word, sizeof word) != 0 || word != 1) _exit(1);
-    int count = 0;
-    if (read_all(go, &count, sizeof count) != 0 || count < 0 || count > 64) fail(err, CCONTAINER_STAGE_SYNC, 0);
-    ccontainer_nic nics[64];
-    if (count > 0 && read_all(go, nics, sizeof(ccontainer_nic) * (size_t)count) != 0) fail(err, CCONTAINER_STAGE_SYNC, 0);
-    close(go);
 
     /* Root inside (the maps are written). setgroups may be denied when only self-maps exist. */
     if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) fail(err, CCONTAINER_STAGE_IDS, 0);
     if (setgroups(0, NULL) != 0 && errno != EPERM) fail(err, CCONTAINER_STAGE_IDS, 1);
+    /* The uid change made us non-dumpable, which would hide /proc/PID/ns/net from our owner and
+       so from lxc-user-nic, still at work; LXC's child does the same. */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) != 0) fail(err, CCONTAINER_STAGE_HOSTNAME, 0);
 
     if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 0);
@@ -242,11 +240,17 @@ static void child_main(const ccontainer_spec *spec, int go, int err) {
             mount(NULL, m->target, NULL, MS_BIND | MS_REMOUNT | (unsigned long)m->remount_flags, NULL) != 0 && !m->optional)
             fail(err, CCONTAINER_STAGE_MOUNT_ENTRY, i);
     }
-    int net = setup_network(nics, count);
-    if (net != 0) fail(err, CCONTAINER_STAGE_NETWORK, -net - 1);
-
     if (chdir(spec->rootfs) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 || umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
         fail(err, CCONTAINER_STAGE_PIVOT, 0);
+
+    /* The nics come second: lxc-user-nic is still at work while the mounts above are made. */
+    int count = 0;
+    if (read_all(go, &count, sizeof count) != 0 || count < 0 || count > 64) fail(err, CCONTAINER_STAGE_SYNC, 0);
+    ccontainer_nic nics[64];
+    if (count > 0 && read_all(go, nics, sizeof(ccontainer_nic) * (size_t)count) != 0) fail(err, CCONTAINER_STAGE_SYNC, 0);
+    close(go);
+    int net = setup_network(nics, count);
+    if (net != 0) fail(err, CCONTAINER_STAGE_NETWORK, -net - 1);
 
     if (spec->start_hook && run_start_hook(spec->start_hook) != 0) fail(err, CCONTAINER_STAGE_START_HOOK, 0);
     for (int cap = 0; cap < 64; cap++) {

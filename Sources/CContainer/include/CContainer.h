@@ -55,8 +55,9 @@ enum {
 };
 
 /* clone() with new user, mount, pid, uts, ipc, net and cgroup namespaces. The child waits on
-   `go_fd` for: one int (1 = go, else abort), one int n, then n ccontainer_nic records; then sets
-   itself up as `spec` says and execs. Failures after clone are written to `error_fd` as
+   `go_fd` for one int (1 = the maps are written, go on; else abort), becomes root, mounts and
+   pivots; then reads one int n and n ccontainer_nic records (sent when lxc-user-nic is done),
+   configures them and execs. Failures after clone are written to `error_fd` as
    (stage, errno, index) ints; error_fd is CLOEXEC, so EOF means the exec happened. */
 int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child);
 

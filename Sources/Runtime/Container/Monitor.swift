@@ -144,14 +144,18 @@ public enum Monitor {
                 nicRuns.append((net, CapturedRun.start(argv, environment: [Process.path])))
             }
         }
-        let nicResults = nicRuns.map { ($0.0, $0.1?.finish()) }
-        do { try UsernsExec.finishMapHelpers(mapping) } catch { throw abort(RuntimeError("cannot map ids: \(error)")) }
+        func finishNics() { for run in nicRuns { _ = run.1?.finish() } }
+        do { try UsernsExec.finishMapHelpers(mapping) } catch { finishNics(); throw abort(RuntimeError("cannot map ids: \(error)")) }
         if !veths.isEmpty && userNic == nil {
             throw abort(RuntimeError("lxc-user-nic (setuid root) not found: install lxc, or this toolkit's (see README)"))
         }
-
+        // Into its cgroups while init is still the caller's uid (v1 lets a user move only its own).
         let cgroup = Cgroups.place(pid: pid, container: container.name, user: user, limits: config.cgroupLimits)
         for warning in cgroup.warnings { log("warning: \(warning)") }
+        // Mapped: the child may become root and make its mounts while lxc-user-nic works.
+        var go: Int32 = 1
+        _ = write(child.go_fd, &go, 4)
+        let nicResults = nicRuns.map { ($0.0, $0.1?.finish()) }
 
         var nics: [ccontainer_nic] = []
         for (net, result) in nicResults {
@@ -164,8 +168,7 @@ public enum Monitor {
             nics.append(net.record(name: String(fields[0])))
         }
 
-        var go: Int32 = 1, count = Int32(nics.count)
-        _ = write(child.go_fd, &go, 4)
+        var count = Int32(nics.count)
         _ = write(child.go_fd, &count, 4)
         if !nics.isEmpty { _ = nics.withUnsafeBytes { write(child.go_fd, $0.baseAddress, $0.count) } }
         close(child.go_fd)
