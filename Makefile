@@ -56,9 +56,12 @@ integration: build
 
 test: fuzz-smoke unit integration
 
-# libFuzzer over every byte parser (subuid, login.defs, lxc-usernet, nic database, newuidmap
-# triples, usernsexec options, netlink replies), each with a property beyond "no crash".
+# libFuzzer over every byte parser, each with a property beyond "no crash": 0 subuid, 1 login.defs,
+# 2 lxc-usernet, 3 nic database, 4 newuidmap triples, 5 usernsexec options, 6 netlink replies,
+# 7 LXC config, 8 seccomp policy, 9 userbox's fast-path arguments, 10 pam_subid arguments.
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 2
+FUZZ_TARGETS = 0 1 2 3 4 5 6 7 8 9 10
 FUZZ_RT = $(shell ls /opt/swift/usr/lib/swift/clang/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a 2>/dev/null || \
             find / -name libclang_rt.fuzzer_no_main-x86_64.a -path '*swift*' 2>/dev/null | head -1)
 FUZZ_BUILD = swift build --scratch-path .build-fuzz -c release -Xswiftc -sanitize=address \
@@ -68,16 +71,25 @@ FUZZ_BUILD = swift build --scratch-path .build-fuzz -c release -Xswiftc -sanitiz
 fuzz-build: deps
 	$(FUZZ_BUILD)
 
-# Seven parsers share one target (the first byte picks one): 7 x FUZZ_SECONDS in all.
+# Each parser on its own (FUZZ_TARGET pins it) for FUZZ_SECONDS, with its own corpus.
 fuzz: fuzz-build
-	mkdir -p .build-fuzz/corpus && cp -n Fuzz/corpus/* .build-fuzz/corpus/
-	SWIFT_BACKTRACE=enable=no .build-fuzz/release/fuzz-parsers -max_total_time=$$((7 * $(FUZZ_SECONDS))) \
-	    -artifact_prefix=.build-fuzz/crash- -print_final_stats=1 .build-fuzz/corpus
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p .build-fuzz/corpus/$$t && cp -n Fuzz/corpus/* .build-fuzz/corpus/$$t/ 2>/dev/null; \
+	    echo "== parser $$t, $(FUZZ_SECONDS) s"; \
+	    FUZZ_TARGET=$$t SWIFT_BACKTRACE=enable=no .build-fuzz/release/fuzz-parsers -max_total_time=$(FUZZ_SECONDS) \
+	        -artifact_prefix=.build-fuzz/crash-$$t- -print_final_stats=1 .build-fuzz/corpus/$$t 2>&1 \
+	        | grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|crash-' || exit 1; \
+	done
 
+# make test: every parser a few seconds, so the targets keep building and their properties hold.
 fuzz-smoke: fuzz-build
-	rm -rf .build-fuzz/smoke && mkdir -p .build-fuzz/smoke && cp Fuzz/corpus/* .build-fuzz/smoke/
-	SWIFT_BACKTRACE=enable=no .build-fuzz/release/fuzz-parsers -max_total_time=10 \
-	    -artifact_prefix=.build-fuzz/crash- .build-fuzz/smoke
+	@for t in $(FUZZ_TARGETS); do \
+	    rm -rf .build-fuzz/smoke && mkdir -p .build-fuzz/smoke && cp Fuzz/corpus/* .build-fuzz/smoke/; \
+	    FUZZ_TARGET=$$t SWIFT_BACKTRACE=enable=no .build-fuzz/release/fuzz-parsers -max_total_time=$(FUZZ_SMOKE_SECONDS) \
+	        -artifact_prefix=.build-fuzz/crash-$$t- .build-fuzz/smoke >.build-fuzz/smoke-$$t.log 2>&1 \
+	        || { tail -30 .build-fuzz/smoke-$$t.log; exit 1; }; \
+	    echo "fuzz smoke: parser $$t $$(grep -o 'exec/s: [0-9]*' .build-fuzz/smoke-$$t.log | tail -1)"; \
+	done
 
 demo: build
 	scripts/demo $(BIN)

@@ -149,7 +149,7 @@ let package = Package(
         // libFuzzer targets; built only by `make fuzz` with -sanitize=fuzzer,address -parse-as-library.
         .target(name: "CFuzz", path: "Fuzz/CFuzz"),
         .executableTarget(
-            name: "fuzz-parsers", dependencies: ["CFuzz", "SubID", "Netlink", "NamespaceExec"], path: "Fuzz/FuzzParsers",
+            name: "fuzz-parsers", dependencies: ["CFuzz", "SubID", "Netlink", "NamespaceExec", "Runtime", "PamSubID"], path: "Fuzz/FuzzParsers",
             swiftSettings: strict),
         // Test support for the root integration tests; not a product, not installed.
         .executableTarget(name: "netlink-check", dependencies: ["Netlink"], path: "Tests/NetlinkCheck", swiftSettings: strict),

@@ -1,15 +1,24 @@
+import Glibc
 import Netlink
 import NamespaceExec
+import PamSubID
+import Runtime
 import SubID
 
-// libFuzzer entry point for every byte parser in the toolkit, chosen by the first input byte.
+// libFuzzer entry point for every byte parser in the toolkit, chosen by the first input byte
+// (or pinned with FUZZ_TARGET).
 // Built only by `make fuzz` (with -sanitize=fuzzer,address -parse-as-library); each target checks
 // a property beyond "does not crash".
+
+public let parserCount: UInt8 = 11
+
+/// FUZZ_TARGET=N pins every input to parser N (`make fuzz` runs each parser on its own).
+let pinnedTarget: UInt8? = getenv("FUZZ_TARGET").flatMap { UInt8(String(cString: $0)) }.map { $0 % parserCount }
 
 public func fuzzParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    switch data[0] % 7 {
+    switch pinnedTarget ?? data[0] % parserCount {
     case 0:
         // /etc/subuid: unchanged files round-trip; parse -> serialise (changed) -> parse keeps entries.
         var file = SubIDFile(parsing: bytes)
@@ -57,6 +66,43 @@ public func fuzzParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         if case .run(let options) = UsernsExecOptions.parse(words) {
             for spec in options.maps { precondition(spec.extent.count >= 1) }
         }
+    case 7:
+        // LXC config (userbox): what parses is within bounds: maps inside the 32-bit id space,
+        // one nic per index in order, hostnames the kernel takes, capability names known.
+        if let config = try? ConfigParser.parse(String(decoding: bytes, as: UTF8.self)) {
+            for m in config.idmaps {
+                precondition(UInt64(m.inside) + UInt64(m.count) <= 1 << 32 && UInt64(m.outside) + UInt64(m.count) <= 1 << 32)
+            }
+            let indices = config.networks.map(\.index)
+            precondition(indices == indices.sorted() && Set(indices).count == indices.count)
+            precondition((config.hostname?.utf8.count ?? 0) <= 64)
+            switch config.capabilities {
+            case .drop(let names), .keep(let names): precondition(names.allSatisfy { Capabilities.number(of: $0) != nil })
+            case .none: break
+            }
+            precondition(!config.initCommand.isEmpty)
+        }
+    case 8:
+        // Seccomp policy: whatever parses compiles (or is refused) without trapping, into whole
+        // BPF instructions; comparisons name arguments 0-5.
+        if let policy = try? SeccompPolicy.parse(String(decoding: bytes, as: UTF8.self)) {
+            for rule in policy.rules { precondition(rule.comparisons.allSatisfy { $0.argument < 6 }) }
+            if policy.rules.count < 64, let bpf = try? SeccompPolicy.compile(policy) { precondition(bpf.count % 8 == 0) }
+        }
+    case 9:
+        // userbox's fast path: a command it takes has a name that is not an option and a command to run.
+        let words = String(decoding: bytes, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        switch QuickCommand.parse(words) {
+        case .attach(let name, _, _, _, let command): precondition(!name.hasPrefix("-") && !command.isEmpty)
+        case .start(let name, _), .stop(let name, _, _, _), .monitor(let name, _): precondition(!name.hasPrefix("-"))
+        case nil: break
+        }
+    case 10:
+        // pam_subid's arguments: a count it accepts is never 0; everything else is reported.
+        let words = String(decoding: bytes, as: UTF8.self).split(separator: " ").map(String.init)
+        let options = SessionOptions(parsing: words)
+        precondition(options.count != 0)
+        precondition(options.ignored.count <= words.count)
     default:
         // Netlink replies: decoding never traps; attributes stay inside their message.
         if let messages = try? NetlinkReader.messages(bytes) {

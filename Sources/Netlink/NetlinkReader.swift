@@ -57,6 +57,8 @@ public enum NetlinkReader {
         guard p.count >= 4 + Netlink.headerSize else { throw .truncated }
         let code = Int32(bitPattern: u32(p, 0))
         if code == 0 { return }
+        // Found by fuzzing: Int32.min cannot be negated; no kernel sends it, so it is malformed.
+        guard code != .min else { throw .truncated }
         var text: String?
         if message.flags & Netlink.ackTLVs != 0 {
             // The original request's header (or whole request unless capped) precedes the TLVs.

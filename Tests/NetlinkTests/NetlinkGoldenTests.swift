@@ -85,6 +85,12 @@ import Testing
         #expect(throws: NetlinkReader.Failure.kernel(errno: 17, message: "File exists already")) {
             try NetlinkReader.acknowledgement(messages[0])
         }
+        // Found by fuzzing: an error code of Int32.min overflowed when negated.
+        let minimum = hex("""
+            24 00 00 00  02 00  00 01  05 00 00 00  10 20 00 00
+            00 00 00 80  20 00 00 00  11 00 05 00  05 00 00 00  00 00 00 00
+            """)
+        #expect(throws: NetlinkReader.Failure.truncated) { try NetlinkReader.acknowledgement(NetlinkReader.messages(minimum)[0]) }
     }
 
     @Test func linkReply() throws {
