@@ -23,7 +23,7 @@ lxc.net.0.flags = up
 lxc.net.0.name = eth0
 CONF
 chown -R boxbench: /home/boxbench
-cc -O2 -o "$scratch/asuser" "$(dirname "$0")/asuser.c"
+cc -O2 -o "$scratch/asuser" "$(cd "$(dirname "$0")" && pwd)/asuser.c"
 export ASUSER_PATH=$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin
 as="$scratch/asuser boxbench"
 (cd /home/boxbench && $as lxc-create -n lx -t busybox >/dev/null 2>&1)
@@ -41,8 +41,10 @@ $as sh -c 'lxc-start -n lx 2>/dev/null; userbox start ub >/dev/null 2>&1; true'
 hf --runs "$((runs * 5))" --warmup 3 --export-json "$out/attach.json" \
     -n "LXC attach" "lxc-attach -n lx -- true" \
     -n "userbox attach" "userbox attach ub -- true"
+# Both must run before each stop: a start right after a kill can find the old one still going.
+up="for i in 1 2 3 4 5 6 7 8 9 10; do lxc-info -n lx -s | grep -q RUNNING || lxc-start -n lx 2>/dev/null; userbox ls --fancy | grep -q '^ub *RUNNING' || userbox start ub >/dev/null 2>&1; lxc-info -n lx -s | grep -q RUNNING && userbox ls --fancy | grep -q '^ub *RUNNING' && break; sleep 0.1; done"
 hf --runs "$runs" --export-json "$out/stop.json" \
-    --prepare "sh -c 'lxc-start -n lx 2>/dev/null; userbox start ub >/dev/null 2>&1; true'" \
+    --prepare "sh -c \"$up\"" \
     -n "LXC stop -k" "lxc-stop -k -n lx" \
     -n "userbox stop -k" "userbox stop -k ub"
 $as sh -c 'lxc-stop -k -n lx; userbox stop -k ub' >/dev/null 2>&1 || true
