@@ -12,6 +12,8 @@ public enum Monitor {
     /// Runs in the monitor process. Reports "OK <pid>" or "ERR <message>" on `readyFD`, then
     /// supervises until init exits. Returns the monitor's exit status.
     public static func run(_ container: Container, user: UserRecord, readyFD: Int32) -> Int32 {
+        // Why: the helpers we spawn must not inherit the pipe our starter waits on.
+        if readyFD >= 0 { _ = fcntl(readyFD, F_SETFD, FD_CLOEXEC) }
         func report(_ line: String) {
             guard readyFD >= 0 else { return }
             var bytes = Array((line + "\n").utf8)

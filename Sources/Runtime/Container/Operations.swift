@@ -93,8 +93,8 @@ extension Container {
             if poll(&fds, 1, Int32(timeout * 1000)) == 0 { try send(SIGKILL) }
         }
         // Wait for init to go, then for the monitor to finish (post-stop hooks run there): on its
-        // pidfd, so the wait ends the moment it exits. A monitor that is not ours cannot be trusted
-        // to be the one recorded, so its start time is not needed: it clears the state it wrote.
+        // pidfd, so the wait ends the moment it exits; bounded, and only while the state it
+        // removes last is still there (a reused monitor pid cannot keep us waiting for long).
         var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, 1, 5000)
         let monitor = ccontainer_pidfd_open(state.monitorPID)
