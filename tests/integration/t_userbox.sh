@@ -9,10 +9,7 @@ mount -t tmpfs tmpfs /run
 mount -t sysfs sysfs /sys
 ip link set lo up
 ip link add br0 type bridge; ip link set br0 up
-pfx=$SCRATCH/usr; mkdir -p "$pfx/bin" "$pfx/libexec/lxc"; chmod 755 "$SCRATCH" "$pfx" "$pfx/bin" "$pfx/libexec" "$pfx/libexec/lxc"
-install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$pfx/bin/"
-install -o root -g root -m 4755 "$BIN/lxc-user-nic" "$pfx/libexec/lxc/"
-install -m 0755 "$BIN/userbox" "$BIN/userbox-cli" "$BIN/usernsexec" "$pfx/bin/"
+pfx=$(userbox_prefix)
 for u in anna elsa; do useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$u"; chmod 755 "/home/$u"; done
 printf 'anna:2000000:1000000\nelsa:3000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
 mkdir -p /etc/lxc; printf 'anna veth br0 2\nelsa veth br0 2\n' > /etc/lxc/lxc-usernet

@@ -5,10 +5,7 @@ if [ -z "${IN_NETNS:-}" ]; then
 fi
 mount -t tmpfs tmpfs /run
 ip link set lo up
-pfx=$SCRATCH/usr; mkdir -p "$pfx/bin" "$pfx/libexec/lxc"; chmod 755 "$SCRATCH" "$pfx" "$pfx/bin" "$pfx/libexec" "$pfx/libexec/lxc"
-install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$pfx/bin/"
-install -o root -g root -m 4755 "$BIN/lxc-user-nic" "$pfx/libexec/lxc/"
-install -m 0755 "$BIN/userbox" "$BIN/userbox-cli" "$BIN/usernsexec" "$pfx/bin/"
+pfx=$(userbox_prefix)
 useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 anna; chmod 755 /home/anna
 printf 'anna:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
 as() { (cd /home/anna && setpriv --reuid=anna --regid=anna --init-groups env -i HOME=/home/anna USER=anna PATH="$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin" "$@"); }
