@@ -125,7 +125,7 @@ public enum Diagnosis {
             if let root = facts.cgroupRoot {
                 findings.append(Finding(
                     cause: "no-cgroup", problem: "no cgroup is delegated to \(name): containers start without resource limits",
-                    fix: "mkdir \(root)/\(name) && chown -R \(name): \(root)/\(name)   (or systemd's Delegate=yes for user@.service)"))
+                    fix: "userbox admin delegate \(name)   (as root; or systemd's Delegate=yes for user@.service)"))
             } else {
                 findings.append(Finding(
                     cause: "no-cgroup", problem: "no cgroup hierarchy is mounted: containers start without resource limits",

@@ -104,7 +104,7 @@ func causes(_ facts: DoctorFacts) -> [String] { Diagnosis.run(facts).map(\.cause
         var f = healthy(); f.delegatedCgroup = nil
         let findings = Diagnosis.run(f)
         #expect(findings.map(\.cause) == ["no-cgroup"])
-        #expect(findings[0].fix.hasPrefix("mkdir /sys/fs/cgroup/elsa && chown -R elsa: /sys/fs/cgroup/elsa"))
+        #expect(findings[0].fix.hasPrefix("userbox admin delegate elsa"))
         f.cgroupRoot = nil
         #expect(Diagnosis.run(f).map(\.problem) == ["no cgroup hierarchy is mounted: containers start without resource limits"])
     }

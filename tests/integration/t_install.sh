@@ -12,7 +12,10 @@ same "pam_subid.so installed 0644 into the distribution's PAM directory, exporti
     "644 0:0 pam_sm_close_session pam_sm_open_session" \
     "$(stat -c '%a %u:%g' "$dest$pamdir/pam_subid.so") $(nm -D --defined-only "$dest$pamdir/pam_subid.so" | awk '$2 ~ /^[A-Z]$/ {print $3}' | sort | tr '\n' ' ' | sed 's/ $//')"
 check "pam_subid.so loads no Swift shared library" sh -c "! ldd '$dest$pamdir/pam_subid.so' | grep -q libswift"
-same "usernsexec installed 0755" "755 0:0" "$(stat -c '%a %u:%g' "$dest/usr/bin/usernsexec")"
+same "usernsexec and userbox installed 0755, userbox-cli in libexec/userbox" "755 0:0 755 0:0 755 0:0" \
+    "$(stat -c '%a %u:%g' "$dest/usr/bin/usernsexec") $(stat -c '%a %u:%g' "$dest/usr/bin/userbox") $(stat -c '%a %u:%g' "$dest/usr/libexec/userbox/userbox-cli")"
+if nm "$BIN/userbox" 2>/dev/null | grep -q 'FoundationEssentials\|ArgumentParser'; then not_ok "userbox (the start/attach path) links no Foundation or ArgumentParser"
+else ok "userbox (the start/attach path) links no Foundation or ArgumentParser"; fi
 for b in getsubids subid newuidmap newgidmap lxc-user-nic; do
     if ldd "$BIN/$b" | grep -q libswift; then not_ok "$b links no Swift shared library" "$(ldd "$BIN/$b")"
     else ok "$b links no Swift shared library"; fi
