@@ -388,6 +388,8 @@ unsigned long long ccontainer_start_time(int pid) {
     buf[n] = 0;
     char *p = strrchr(buf, ')');
     if (!p) return 0;
+    /* A zombie has exited: not a running container, whatever its parent has yet to reap. */
+    if (p[1] == ' ' && p[2] == 'Z') return 0;
     /* After ") " come fields 3..; start time is field 22. */
     int field = 2;
     for (char *q = p + 1; *q; q++) {

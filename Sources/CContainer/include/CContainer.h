@@ -83,7 +83,7 @@ int ccontainer_memfd(const char *name);
 /* pidfd_open(2); -1 with errno. */
 int ccontainer_pidfd_open(int pid);
 
-/* Starts time of a process in clock ticks since boot (field 22 of /proc/PID/stat), 0 if gone. */
+/* Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), 0 if gone or a zombie. */
 unsigned long long ccontainer_start_time(int pid);
 
 #endif
