@@ -39,8 +39,6 @@ bench-deps:
 build: deps
 	mkdir -p .build-cxx && ln -sf "$$(g++ -print-file-name=libstdc++.a)" .build-cxx/libstdc++.a \
 	    && ln -sf "$$(g++ -print-file-name=libcap.a)" .build-cxx/libcap.a \
-	    && ln -sf "$$(g++ -print-file-name=libaudit.a)" .build-cxx/libaudit.a \
-	    && ln -sf "$$(g++ -print-file-name=libcap-ng.a)" .build-cxx/libcap-ng.a \
 	    && ln -sf "$$(g++ -print-file-name=libseccomp.a)" .build-cxx/libseccomp.a
 	$(SWIFT_BUILD)
 	rm -rf $(BIN) && mkdir -p $(BIN)

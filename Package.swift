@@ -55,7 +55,7 @@ let package = Package(
         .systemLibrary(name: "CLibcap", providers: [.apt(["libcap-dev"])]),
         .systemLibrary(name: "CLibseccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "CLibpam", pkgConfig: "pam", providers: [.apt(["libpam0g-dev"])]),
-        // No pkgConfig for libaudit either (same -L ordering reason as libcap); link "audit" and "cap-ng" come from the module map.
+        // libaudit's header only: AuditTrail loads libaudit.so.1 when it sends a record (see there).
         .systemLibrary(name: "CLibaudit", providers: [.apt(["libaudit-dev"])]),
 
         // Swift libraries: no Foundation in any of these.

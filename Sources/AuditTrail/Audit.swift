@@ -3,7 +3,7 @@ import CLinux
 import Glibc
 public import SubID
 
-/// Where records go: the kernel's audit log through libaudit (silently skipped where audit is
+/// Where records go: the kernel's audit log through libaudit, loaded when needed (silently skipped where audit is
 /// unavailable: no audit in the kernel, in a container, outside the initial PID namespace) and
 /// syslog. Both sinks can be replaced: tests record, and pam_subid logs through pam_syslog.
 public enum Audit {
@@ -20,13 +20,29 @@ public enum Audit {
         sendToKernel(record)
     }
 
+    typealias AuditOpen = @convention(c) () -> Int32
+    typealias AuditClose = @convention(c) (Int32) -> Void
+    typealias AuditLogUserMessage = @convention(c) (
+        Int32, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, Int32
+    ) -> Int32
+
+    /// libaudit is loaded only when a record is sent: linked in, it (and libcap-ng, whose
+    /// constructor reads /proc on every start) would run in every setuid helper call, success or
+    /// not, though records are only written on refusals.
     static func sendToKernel(_ record: AuditRecord) {
-        // Why no error handling: audit is best effort here as in shadow; only root may write, and
-        // ENOPROTOOPT/EPERM/ECONNREFUSED just mean there is no audit where we run.
-        let fd = audit_open()
+        // Why no error handling: audit is best effort here as in shadow; a missing libaudit,
+        // ENOPROTOOPT, EPERM or ECONNREFUSED just mean there is no audit where we run.
+        guard let library = dlopen("libaudit.so.1", RTLD_NOW | RTLD_LOCAL) else { return }
+        defer { dlclose(library) }
+        guard let openSymbol = dlsym(library, "audit_open"), let closeSymbol = dlsym(library, "audit_close"),
+              let logSymbol = dlsym(library, "audit_log_user_message") else { return }
+        let open = unsafeBitCast(openSymbol, to: AuditOpen.self)
+        let close = unsafeBitCast(closeSymbol, to: AuditClose.self)
+        let log = unsafeBitCast(logSymbol, to: AuditLogUserMessage.self)
+        let fd = open()
         guard fd >= 0 else { return }
-        defer { audit_close(fd) }
-        _ = audit_log_user_message(fd, record.auditType, record.auditMessage, nil, nil, nil, record.success ? 1 : 0)
+        defer { close(fd) }
+        _ = log(fd, record.auditType, record.auditMessage, nil, nil, nil, record.success ? 1 : 0)
     }
 
     // MARK: The events

@@ -1,3 +1,5 @@
+import CLibaudit
+
 /// One security-relevant event, rendered two ways: an audit record as shadow's tools send them
 /// (user-space message types, `op=... acct=... res=...`) and an authpriv syslog line.
 public struct AuditRecord: Equatable, Sendable {
@@ -29,8 +31,8 @@ public struct AuditRecord: Equatable, Sendable {
         self.detail = detail
     }
 
-    /// AUDIT_USER_MGMT (1102) or AUDIT_USER_ERR (1109) from <libaudit.h>.
-    public var auditType: Int32 { kind == .accountChange ? 1102 : 1109 }
+    /// AUDIT_USER_MGMT or AUDIT_USER_ERR from <libaudit.h>.
+    public var auditType: Int32 { kind == .accountChange ? Int32(AUDIT_USER_MGMT) : Int32(AUDIT_USER_ERR) }
 
     /// The message libaudit sends; it appends exe=, hostname=, addr=, terminal= and res= itself.
     public var auditMessage: String {

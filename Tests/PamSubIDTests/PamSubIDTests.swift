@@ -35,7 +35,9 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct AuditRecordTests {
+/// Every test that sets the global Audit.recorder, one at a time.
+@Suite(.serialized) struct AuditSeamTests {
+@Suite struct AuditRecordTests {
     @Test func rangeChangeIsAUserManagementRecordLikeUsermods() {
         var records: [AuditRecord] = []
         Audit.recorder = { records.append($0) }
@@ -79,6 +81,7 @@ import Testing
     }
 }
 
+
 @Suite struct ExplainRefusalTests {
     @Test func namesTheCallersRangesOrWhoCanFixIt() {
         let file = SubIDFile(parsing: Array("elsa:3000000:1000000\n1001:5000000:10\nanna:2000000:1000000\n".utf8))
@@ -90,7 +93,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct RangeProvisioningTests {
+@Suite struct RangeProvisioningTests {
     @Test func allocatesWhatIsMissingOnceAndAuditsOnlyThat() throws {
         var template = Array("/tmp/provision.XXXXXX".utf8CString)
         let directory = String(cString: mkdtemp(&template)!)
@@ -123,4 +126,5 @@ import Testing
             try RangeProvisioning.ensure(OwnerIdentity(name: "x", uid: 5), policies: [(.uid, AllocationPolicy(min: 10, max: 5, count: 1))], store: store)
         }
     }
+}
 }
