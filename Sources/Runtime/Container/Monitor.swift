@@ -119,8 +119,7 @@ public enum Monitor {
             throw RuntimeError("cannot create the container's namespaces: \(String(cString: strerror(errno))) (are user namespaces enabled? `subid doctor` checks)")
         }
         func abort(_ error: RuntimeError) -> RuntimeError {
-            var no: Int32 = 0
-            _ = write(child.go_fd, &no, 4)
+            // Killed, not told: after the first go the child would read anything more as its nics.
             kill(pid, SIGKILL)
             _ = clinux_wait(pid)
             close(child.go_fd); close(child.error_fd); close(master)
