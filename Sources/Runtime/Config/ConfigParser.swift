@@ -8,18 +8,26 @@ public enum ConfigParser {
                              include: ((String) throws -> String)? = nil) throws(ConfigError) -> ContainerConfig {
         var config = base
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Why bytes: the grammar is ASCII, and Character-wise trimming cost ~10 us a line, which
+        // every container start and attach paid (measured 170-260 us for a 12-line config).
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            defer { start = end + 1 }
             lineNumber += 1
-            let line = rawLine.drop(while: { $0 == " " || $0 == "\t" })
-            if line.isEmpty || line.hasPrefix("#") || !line.hasPrefix("lxc.") { continue }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw ConfigError(line: lineNumber, message: "invalid configuration line \"\(line)\": no '='", file: file)
+            let line = trimmed(bytes[start..<end])
+            guard line.starts(with: lxcPrefix) else { continue }  // blank, `#` comment, or not LXC's
+            guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else {
+                throw ConfigError(line: lineNumber, message: "invalid configuration line \"\(String(decoding: line, as: UTF8.self))\": no '='", file: file)
             }
-            let key = trim(line[..<equals])
-            var value = trim(line[line.index(after: equals)...])
-            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
-                value = String(value.dropFirst().dropLast())
+            let key = String(decoding: trimmed(line[..<equals]), as: UTF8.self)
+            var valueBytes = trimmed(line[(equals + 1)...])
+            if valueBytes.count >= 2, let first = valueBytes.first, first == 0x22 || first == 0x27, valueBytes.last == first {
+                valueBytes = valueBytes.dropFirst().dropLast()
             }
+            let value = String(decoding: valueBytes, as: UTF8.self)
             do throws(Problem) {
                 if key == "lxc.include" {
                     guard let include else { throw Problem("lxc.include is not available here") }
@@ -40,12 +48,19 @@ public enum ConfigParser {
 
     struct Problem: Error { let message: String; init(_ m: String) { message = m } }
 
-    static func trim(_ s: Substring) -> String {
-        String(s.drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+    static let lxcPrefix = Array("lxc.".utf8)
+
+    static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+
+    static func trimmed(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var lower = s.startIndex, upper = s.endIndex
+        while lower < upper && isBlank(s[lower]) { lower += 1 }
+        while upper > lower && isBlank(s[upper - 1]) { upper -= 1 }
+        return s[lower..<upper]
     }
 
     static func words(_ value: String) -> [String] {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func apply(key: String, value: String, to config: inout ContainerConfig) throws(Problem) {
