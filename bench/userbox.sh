@@ -37,12 +37,13 @@ hf --runs "$runs" --export-json "$out/start.json" \
     --prepare "sh -c 'lxc-stop -k -n lx >/dev/null 2>&1; userbox stop -k ub >/dev/null 2>&1; true'" \
     -n "LXC start+attach" "sh -c 'lxc-start -n lx && lxc-attach -n lx -- true'" \
     -n "userbox start+attach" "sh -c 'userbox start ub >/dev/null && userbox attach ub -- true'"
-$as sh -c 'lxc-start -n lx 2>/dev/null; userbox start ub >/dev/null 2>&1; true'
+# Both must run before the attach and stop runs: a start right after a kill can find the old one
+# still going (LXC's lxc-start then fails), so try until both run.
+up="for i in 1 2 3 4 5 6 7 8 9 10; do lxc-info -n lx -s | grep -q RUNNING || lxc-start -n lx 2>/dev/null; userbox ls --fancy | grep -q '^ub *RUNNING' || userbox start ub >/dev/null 2>&1; lxc-info -n lx -s | grep -q RUNNING && userbox ls --fancy | grep -q '^ub *RUNNING' && break; sleep 0.1; done"
+$as sh -c "$up"
 hf --runs "$((runs * 5))" --warmup 3 --export-json "$out/attach.json" \
     -n "LXC attach" "lxc-attach -n lx -- true" \
     -n "userbox attach" "userbox attach ub -- true"
-# Both must run before each stop: a start right after a kill can find the old one still going.
-up="for i in 1 2 3 4 5 6 7 8 9 10; do lxc-info -n lx -s | grep -q RUNNING || lxc-start -n lx 2>/dev/null; userbox ls --fancy | grep -q '^ub *RUNNING' || userbox start ub >/dev/null 2>&1; lxc-info -n lx -s | grep -q RUNNING && userbox ls --fancy | grep -q '^ub *RUNNING' && break; sleep 0.1; done"
 hf --runs "$runs" --export-json "$out/stop.json" \
     --prepare "sh -c \"$up\"" \
     -n "LXC stop -k" "lxc-stop -k -n lx" \

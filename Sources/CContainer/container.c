@@ -198,7 +198,8 @@ static int run_start_hook(const char *hook) {
     return 0;
 }
 
-static void child_main(const ccontainer_spec *spec, int go, int err) {
+static void child_main(const ccontainer_spec *spec, int go, int err, int switched) {
+    signal(SIGPIPE, SIG_IGN);  /* restored before exec */
     int word;
     if (read_all(go, &word, sizeof word) != 0 || word != 1) _exit(1);
 
@@ -208,6 +209,10 @@ static void child_main(const ccontainer_spec *spec, int go, int err) {
     /* The uid change made us non-dumpable, which would hide /proc/PID/ns/net from our owner and
        so from lxc-user-nic, still at work; LXC's child does the same. */
     prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    char one = 1;
+    ssize_t told = write(switched, &one, 1);  /* the parent may not listen: nothing to do then */
+    (void)told;
+    close(switched);
     if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) != 0) fail(err, CCONTAINER_STAGE_HOSTNAME, 0);
 
     if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 0);
@@ -277,29 +282,31 @@ static void child_main(const ccontainer_spec *spec, int go, int err) {
 }
 
 int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child) {
-    int go[2], error[2];
+    int go[2], error[2], switched[2];
     if (pipe2(go, O_CLOEXEC) != 0) return -1;
     if (pipe2(error, O_CLOEXEC) != 0) { close(go[0]); close(go[1]); return -1; }
+    if (pipe2(switched, O_CLOEXEC) != 0) { close(go[0]); close(go[1]); close(error[0]); close(error[1]); return -1; }
     unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
                           CLONE_NEWNET | CLONE_NEWCGROUP | SIGCHLD;
     pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
     if (pid < 0) {
         int e = errno;
-        close(go[0]); close(go[1]); close(error[0]); close(error[1]);
+        close(go[0]); close(go[1]); close(error[0]); close(error[1]); close(switched[0]); close(switched[1]);
         errno = e;
         return -1;
     }
     if (pid == 0) {
-        close(go[1]); close(error[0]);
+        close(go[1]); close(error[0]); close(switched[0]);
         /* The container dies with its monitor. */
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        child_main(spec, go[0], error[1]);
+        child_main(spec, go[0], error[1], switched[1]);
         _exit(1);
     }
-    close(go[0]); close(error[1]);
+    close(go[0]); close(error[1]); close(switched[1]);
     child->pid = pid;
     child->go_fd = go[1];
     child->error_fd = error[0];
+    child->switched_fd = switched[0];
     return pid;
 }
 

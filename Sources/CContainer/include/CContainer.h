@@ -45,7 +45,9 @@ typedef struct {
     const char *start_hook;        /* run with /bin/sh -c inside the container, NULL for none */
 } ccontainer_spec;
 
-typedef struct { int pid; int go_fd; int error_fd; } ccontainer_child;
+/* switched_fd: one byte arrives once the child is root inside and dumpable again (until then
+   its owner, and so lxc-user-nic, cannot open its /proc/PID/ns files). */
+typedef struct { int pid; int go_fd; int error_fd; int switched_fd; } ccontainer_child;
 
 enum {
     CCONTAINER_STAGE_SYNC = 1, CCONTAINER_STAGE_IDS, CCONTAINER_STAGE_HOSTNAME, CCONTAINER_STAGE_ROOT_MOUNT,

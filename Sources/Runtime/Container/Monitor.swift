@@ -122,7 +122,7 @@ public enum Monitor {
             // Killed, not told: after the first go the child would read anything more as its nics.
             kill(pid, SIGKILL)
             _ = clinux_wait(pid)
-            close(child.go_fd); close(child.error_fd); close(master)
+            close(child.go_fd); close(child.error_fd); close(child.switched_fd); close(master)
             return error
         }
         setenv("LXC_PID", String(pid), 1)
@@ -138,25 +138,36 @@ public enum Monitor {
         let veths = config.networks.filter { $0.type == .veth }
         var nicRuns: [(ContainerConfig.Network, CapturedRun.Pending?)] = []
         let userNic = veths.isEmpty ? nil : Helpers.userNic()
-        if let userNic {
-            for net in veths {
-                var argv = [userNic, "create", container.paths.lxcpath, container.name, String(pid), "veth", net.link.isEmpty ? "none" : net.link]
-                if let name = net.name { argv.append(name) }
-                nicRuns.append((net, CapturedRun.start(argv, environment: [Process.path])))
-            }
+        func startNic(_ net: ContainerConfig.Network, _ helper: String) -> CapturedRun.Pending? {
+            var argv = [helper, "create", container.paths.lxcpath, container.name, String(pid), "veth", net.link.isEmpty ? "none" : net.link]
+            if let name = net.name { argv.append(name) }
+            return CapturedRun.start(argv, environment: [Process.path])
         }
+        if let userNic { for net in veths { nicRuns.append((net, startNic(net, userNic))) } }
         func finishNics() { for run in nicRuns { _ = run.1?.finish() } }
+        // Into its cgroups while the helpers work and init is still the caller's uid (v1 lets a
+        // user move only its own processes).
+        let cgroup = Cgroups.place(pid: pid, container: container.name, user: user, limits: config.cgroupLimits)
+        for warning in cgroup.warnings { log("warning: \(warning)") }
         do { try UsernsExec.finishMapHelpers(mapping) } catch { finishNics(); throw abort(RuntimeError("cannot map ids: \(error)")) }
         if !veths.isEmpty && userNic == nil {
             throw abort(RuntimeError("lxc-user-nic (setuid root) not found: install lxc, or this toolkit's (see README)"))
         }
-        // Into its cgroups while init is still the caller's uid (v1 lets a user move only its own).
-        let cgroup = Cgroups.place(pid: pid, container: container.name, user: user, limits: config.cgroupLimits)
-        for warning in cgroup.warnings { log("warning: \(warning)") }
         // Mapped: the child may become root and make its mounts while lxc-user-nic works.
         var go: Int32 = 1
         _ = write(child.go_fd, &go, 4)
-        let nicResults = nicRuns.map { ($0.0, $0.1?.finish()) }
+        var nicResults = nicRuns.map { ($0.0, $0.1?.finish()) }
+        // lxc-user-nic opens /proc/PID/ns/net as us: in the instant between the child's switch to
+        // root and its PR_SET_DUMPABLE it cannot. That refusal comes before any veth is made, so
+        // once the child says it has switched, the helper is simply run again.
+        if let userNic, nicResults.contains(where: { $0.1.map { $0.status != 0 && $0.output.contains("may not modify netns") } ?? false }) {
+            var byte: UInt8 = 0
+            _ = read(child.switched_fd, &byte, 1)
+            nicResults = nicResults.map { net, result in
+                guard let result, result.status != 0, result.output.contains("may not modify netns") else { return (net, result) }
+                return (net, startNic(net, userNic)?.finish())
+            }
+        }
 
         var nics: [ccontainer_nic] = []
         for (net, result) in nicResults {
@@ -178,6 +189,7 @@ public enum Monitor {
         var report = [Int32](repeating: 0, count: 3)
         let n = report.withUnsafeMutableBytes { read(child.error_fd, $0.baseAddress, 12) }
         close(child.error_fd)
+        close(child.switched_fd)
         if n == 12 {
             _ = clinux_wait(pid)
             close(master)
