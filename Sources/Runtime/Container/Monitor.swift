@@ -163,6 +163,7 @@ public enum Monitor {
         if let userNic, nicResults.contains(where: { $0.1.map { $0.status != 0 && $0.output.contains("may not modify netns") } ?? false }) {
             var byte: UInt8 = 0
             _ = read(child.switched_fd, &byte, 1)
+            log("lxc-user-nic raced the container's switch to root; running it again")
             nicResults = nicResults.map { net, result in
                 guard let result, result.status != 0, result.output.contains("may not modify netns") else { return (net, result) }
                 return (net, startNic(net, userNic)?.finish())
