@@ -1,4 +1,5 @@
 import CLinux
+import Glibc
 
 /// The arguments the kernel passed to this process, captured in C before Swift starts.
 /// `CommandLine.arguments` is empty where /proc is not mounted; this is not.
@@ -13,5 +14,19 @@ public enum ProcessArguments {
             result.append(String(cString: pointer))
         }
         return result
+    }
+}
+
+/// The running executable, as /proc/self/exe names it (nil without /proc).
+public enum SelfExecutable {
+    public static var path: String? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let n = readlink("/proc/self/exe", &buffer, 4096)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    public static var directory: String? {
+        path.flatMap { p in p.lastIndex(of: "/").map { String(p[..<$0]) } }
     }
 }

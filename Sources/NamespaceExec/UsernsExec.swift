@@ -162,9 +162,7 @@ public enum UsernsExec {
 public enum HelperLocator {
     public static func find(_ name: String) -> String? {
         var candidates: [String] = []
-        if let me = try? readLink("/proc/self/exe"), let slash = me.lastIndex(of: "/") {
-            candidates.append(String(me[..<slash]) + "/" + name)
-        }
+        if let me = SelfExecutable.directory { candidates.append(me + "/" + name) }
         let path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
         let searched = getenv("PATH").map { String(cString: $0) } ?? path
         for dir in searched.split(separator: ":") where dir.hasPrefix("/") { candidates.append("\(dir)/\(name)") }
@@ -177,12 +175,5 @@ public enum HelperLocator {
         if st.st_uid == 0 && st.st_mode & S_ISUID != 0 { return true }
         var buffer = [UInt8](repeating: 0, count: 64)
         return clinux_lgetxattr(path, "security.capability", &buffer, UInt(buffer.count)) > 0
-    }
-
-    static func readLink(_ path: String) throws -> String {
-        var buffer = [CChar](repeating: 0, count: 4097)
-        let n = readlink(path, &buffer, 4096)
-        guard n > 0 else { throw Errno(rawValue: errno) }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -77,11 +77,11 @@ extension Userbox {
         func run() throws {
             let container = try common.container(name)
             let user = try me()
-            var monitor = ["/proc/self/exe", "__monitor"]
+            // The monitor is this very binary (both userbox and userbox-cli have `__monitor`).
+            guard let exe = Helpers.selfPath else { throw Failure("cannot find my own executable") }
+            var monitor = [exe, "__monitor"]
             if let lxcpath = common.lxcpath { monitor += ["--lxcpath", lxcpath] }
             monitor.append(name)
-            // The monitor must be this very binary.
-            if let exe = Helpers.selfDirectory { monitor[0] = exe + "/" + "userbox" }
             let state = try attempt { () throws(RuntimeError) in try container.start(user: user, monitorArguments: monitor) }
             print("started \(name): init pid \(state.initPID)")
         }

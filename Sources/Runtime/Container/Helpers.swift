@@ -5,20 +5,8 @@ import NamespaceExec
 /// The setuid helpers, found as liblxc finds them: newuidmap/newgidmap privileged on PATH (or
 /// beside us), lxc-user-nic in a libexec directory (beside us first: `../libexec/lxc`).
 public enum Helpers {
-    public static var selfDirectory: String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        let path = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return path.lastIndex(of: "/").map { String(path[..<$0]) }
-    }
-
-    public static var selfPath: String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    public static var selfDirectory: String? { SelfExecutable.directory }
+    public static var selfPath: String? { SelfExecutable.path }
 
     /// The full `userbox` CLI (swift-argument-parser), for everything but the fast path.
     public static var fullCLI: String? {
