@@ -50,21 +50,8 @@ public enum HostProbe {
         var buffer = [UInt8](repeating: 0, count: 64)
         helper.fileCapabilities = clinux_lgetxattr(path, "security.capability", &buffer, UInt(buffer.count)) > 0
         var fs = statvfs()
-        if statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_NOSUID) != 0 { helper.nosuidMount = mountPoint(of: path) }
+        if statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_NOSUID) != 0 { helper.nosuidMount = MountTable.current()?.mountPoint(of: path) ?? "a nosuid mount" }
         return helper
-    }
-
-    /// The longest mount point in /proc/self/mountinfo that contains `path`.
-    static func mountPoint(of path: String) -> String {
-        guard let bytes = try? Files.read("/proc/self/mountinfo", followSymlinks: true, limit: 8 << 20) else { return "a nosuid mount" }
-        var best = "/"
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count > 4 else { continue }
-            let point = String(fields[4]).replacingEscapes()
-            if (path == point || path.hasPrefix(point == "/" ? "/" : point + "/")) && point.count >= best.count { best = point }
-        }
-        return best
     }
 
     static func sysctl(_ path: String) -> Int? {
@@ -80,18 +67,9 @@ public enum HostProbe {
     /// A writable cgroup of the user's: a directory they own in a mounted hierarchy (systemd's
     /// user@UID.service, or what `userbox admin delegate` makes), searched a few levels deep.
     static func delegatedCgroup(for uid: UInt32) -> (root: String?, path: String?) {
-        guard let bytes = try? Files.read("/proc/self/mountinfo", followSymlinks: true, limit: 8 << 20) else { return (nil, nil) }
-        var roots: [String] = []
-        var unified: String?
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: " - ", maxSplits: 1)
-            guard parts.count == 2, let type = parts[1].split(separator: " ").first, type == "cgroup2" || type == "cgroup" else { continue }
-            let fields = parts[0].split(separator: " ")
-            guard fields.count > 4 else { continue }
-            let point = String(fields[4]).replacingEscapes()
-            roots.append(point)
-            if type == "cgroup2" && unified == nil { unified = point }
-        }
+        let hierarchies = MountTable.current()?.cgroupHierarchies ?? []
+        let roots = hierarchies.map(\.point)
+        let unified = hierarchies.first(where: \.unified)?.point
         let root = unified ?? roots.first
         for candidate in roots {
             if let found = search(candidate, uid: uid, depth: 4) { return (root, found) }
@@ -123,18 +101,3 @@ enum InterfaceNames {
     }
 }
 
-extension String {
-    /// mountinfo escapes blanks and backslashes as \ooo.
-    func replacingEscapes() -> String {
-        var out: [UInt8] = []
-        let bytes = Array(utf8)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\"), i + 3 < bytes.count,
-               let value = UInt8(String(decoding: bytes[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
-                out.append(value); i += 4
-            } else { out.append(bytes[i]); i += 1 }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

@@ -5,17 +5,8 @@ import LinuxSys
 /// hierarchy (`userbox admin delegate USER`, or systemd's delegation on a cgroup2 host). Without
 /// one the container starts with a visible warning and no limits.
 public enum Cgroups {
-    /// Each mounted hierarchy: (mount point, is cgroup2).
     static func hierarchies() -> [(mount: String, unified: Bool)] {
-        guard let bytes = try? Files.read("/proc/self/mountinfo", followSymlinks: true, limit: 8 << 20) else { return [] }
-        var result: [(String, Bool)] = []
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let halves = line.split(separator: " - ", maxSplits: 1)
-            guard halves.count == 2, let type = halves[1].split(separator: " ").first, type == "cgroup" || type == "cgroup2" else { continue }
-            let fields = halves[0].split(separator: " ")
-            if fields.count > 4 { result.append((String(fields[4]), type == "cgroup2")) }
-        }
-        return result
+        (MountTable.current()?.cgroupHierarchies ?? []).map { ($0.point, $0.unified) }
     }
 
     static func userBase(_ mount: String, user: String) -> String { mount + "/userbox/" + user }

@@ -160,7 +160,8 @@ public enum SeccompPolicy {
 }
 
 extension String {
+    /// Blanks off both ends, on bytes (the config parser's trimming; Character-wise cost ~10 us a line).
     var trimmingBlanks: String {
-        String(drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+        String(decoding: ConfigParser.trimmed(Array(utf8)[...]), as: UTF8.self)
     }
 }

@@ -1,0 +1,57 @@
+import Glibc
+
+/// This process's mounts, from /proc/self/mountinfo: mount point (its `\ooo` escapes undone)
+/// and filesystem type, in mount order.
+public struct MountTable: Sendable {
+    public struct Mount: Equatable, Sendable {
+        public let point: String
+        public let type: String
+    }
+
+    public let mounts: [Mount]
+
+    public init(parsing text: String) {
+        var mounts: [Mount] = []
+        for line in text.split(separator: "\n") {
+            // Fields before " - " are fixed (the 5th is the mount point); the type follows it.
+            let halves = line.split(separator: " - ", maxSplits: 1)
+            let fields = halves[0].split(separator: " ")
+            guard halves.count == 2, fields.count > 4, let type = halves[1].split(separator: " ").first else { continue }
+            mounts.append(Mount(point: MountTable.unescape(fields[4]), type: String(type)))
+        }
+        self.mounts = mounts
+    }
+
+    public static func current() -> MountTable? {
+        guard let bytes = try? Files.read("/proc/self/mountinfo", followSymlinks: true, limit: 8 << 20) else { return nil }
+        return MountTable(parsing: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The mount that holds `path`: the longest mount point containing it.
+    public func mountPoint(of path: String) -> String {
+        var best = "/"
+        for m in mounts where (path == m.point || path.hasPrefix(m.point == "/" ? "/" : m.point + "/")) && m.point.count >= best.count {
+            best = m.point
+        }
+        return best
+    }
+
+    /// Mounted cgroup hierarchies (v1 and v2).
+    public var cgroupHierarchies: [(point: String, unified: Bool)] {
+        mounts.filter { $0.type == "cgroup" || $0.type == "cgroup2" }.map { ($0.point, $0.type == "cgroup2") }
+    }
+
+    /// mountinfo writes blanks, tabs, newlines and backslashes as `\ooo`.
+    static func unescape(_ field: Substring) -> String {
+        let bytes = Array(field.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\"), i + 3 < bytes.count,
+               let value = UInt8(String(decoding: bytes[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
+                out.append(value); i += 4
+            } else { out.append(bytes[i]); i += 1 }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
