@@ -26,7 +26,7 @@ BENCH_PACKAGES = hyperfine
 
 SHELL = /bin/bash
 
-.PHONY: all build deps bench-deps test unit integration fuzz fuzz-smoke demo install bench clean
+.PHONY: all build cxx-links deps bench-deps test unit integration fuzz fuzz-smoke demo install bench clean
 
 all: build
 
@@ -36,14 +36,27 @@ deps:
 bench-deps:
 	@scripts/ensure-packages $(DEBIAN_PACKAGES) $(BENCH_PACKAGES)
 
-build: deps
+# newuidmap and newgidmap in Embedded Swift (no runtime start-up; see Embedded/README.md), from the
+# same sources; rebuilt when any of them changes.
+EMBEDDED_BIN = .build/embedded-bin
+EMBEDDED_SOURCES = $(wildcard Embedded/*.swift Sources/CLinux/*.c Sources/CLinux/include/*.h Sources/LinuxSys/*.swift \
+    Sources/SubID/*/*.swift Sources/AuditTrail/*.swift Sources/HelperSupport/*.swift Sources/MapHelper/*.swift \
+    Sources/newuidmap/*.swift Sources/newgidmap/*.swift) scripts/build-embedded-helpers
+
+$(EMBEDDED_BIN)/newuidmap: $(EMBEDDED_SOURCES) | cxx-links
+	scripts/build-embedded-helpers $(EMBEDDED_BIN)
+
+cxx-links: deps
 	mkdir -p .build-cxx && ln -sf "$$(g++ -print-file-name=libstdc++.a)" .build-cxx/libstdc++.a \
 	    && ln -sf "$$(g++ -print-file-name=libcap.a)" .build-cxx/libcap.a \
 	    && ln -sf "$$(g++ -print-file-name=libseccomp.a)" .build-cxx/libseccomp.a
+
+build: deps cxx-links $(EMBEDDED_BIN)/newuidmap
 	$(SWIFT_BUILD)
 	rm -rf $(BIN) && mkdir -p $(BIN)
-	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,newuidmap,newgidmap,lxc-user-nic,usernsexec,userbox,userbox-cli} $(BIN)/
+	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,lxc-user-nic,usernsexec,userbox,userbox-cli} $(BIN)/
 	cp $$($(SWIFT_BUILD) --show-bin-path)/libpam_subid.so $(BIN)/pam_subid.so
+	cp $(EMBEDDED_BIN)/newuidmap $(EMBEDDED_BIN)/newgidmap $(BIN)/
 	mkdir -p $(BIN)/test-support && cp $$($(SWIFT_BUILD) --show-bin-path)/netlink-check $(BIN)/test-support/
 
 unit: deps

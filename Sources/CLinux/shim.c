@@ -35,6 +35,8 @@ int clinux_restore_signals(const clinux_sigset *old) { return sigprocmask(SIG_SE
 
 int clinux_open(const char *path, int flags, unsigned int mode) { return open(path, flags, (mode_t)mode); }
 
+int clinux_fd_is_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
+
 int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode) {
     return openat(dirfd, path, flags, (mode_t)mode);
 }

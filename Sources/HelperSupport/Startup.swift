@@ -23,7 +23,7 @@ public struct HelperStartup: Sendable {
     }
 
     private static func ensureStandardDescriptors() {
-        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 {
+        for fd: Int32 in 0...2 where clinux_fd_is_open(fd) == 0 {
             let opened = clinux_open("/dev/null", O_RDWR, 0)
             // Why: without /dev/null we cannot make 0-2 safe; stop rather than risk writing a
             // message into whatever file gets that number next.

@@ -13,11 +13,11 @@ public struct MountTable: Sendable {
     public init(parsing text: String) {
         var mounts: [Mount] = []
         for line in text.split(separator: "\n") {
-            // Fields before " - " are fixed (the 5th is the mount point); the type follows it.
-            let halves = line.split(separator: " - ", maxSplits: 1)
-            let fields = halves[0].split(separator: " ")
-            guard halves.count == 2, fields.count > 4, let type = halves[1].split(separator: " ").first else { continue }
-            mounts.append(Mount(point: MountTable.unescape(fields[4]), type: String(type)))
+            // Fields are single words (blanks inside are escaped); the 5th is the mount point, and
+            // the type follows the lone "-" that ends the optional fields.
+            let fields = line.split(separator: " ")
+            guard fields.count > 4, let dash = fields.dropFirst(5).firstIndex(of: "-"), dash + 1 < fields.count else { continue }
+            mounts.append(Mount(point: MountTable.unescape(fields[4]), type: String(fields[dash + 1])))
         }
         self.mounts = mounts
     }

@@ -28,11 +28,20 @@ for b in getsubids newuidmap newgidmap lxc-user-nic; do
 done
 
 # A setuid Swift binary must not obey SWIFT_* variables (Swift 6.3.1 would print its runtime help).
+# lxc-user-nic carries the Swift runtime; newuidmap and newgidmap are Embedded Swift (none to obey).
 new_user mallory
-cp "$dest/usr/bin/newuidmap" "$SCRATCH/probe" && chown root:root "$SCRATCH/probe" && chmod 4755 "$SCRATCH/probe"
-out=$(setpriv --reuid=mallory --regid=mallory --init-groups env -i SWIFT_DEBUG_HELP=YES SWIFT_DETERMINISTIC_HASHING=1 \
-      LD_PRELOAD=/nonexistent.so "$SCRATCH/probe" 2>&1); rc=$?
-same "setuid binary ignores SWIFT_DEBUG_HELP and LD_PRELOAD" "1 usage: newuidmap <pid|fd:N> <uid> <loweruid> <count> [ <uid> <loweruid> <count> ] ... " "$rc $out"
+cp "$dest/usr/libexec/lxc/lxc-user-nic" "$SCRATCH/probe" && chown root:root "$SCRATCH/probe" && chmod 4755 "$SCRATCH/probe"
+plain=$(setpriv --reuid=mallory --regid=mallory --init-groups env -i "$SCRATCH/probe" 2>&1; echo "status $?")
+hostile=$(setpriv --reuid=mallory --regid=mallory --init-groups env -i SWIFT_DEBUG_HELP=YES SWIFT_DETERMINISTIC_HASHING=1 \
+      LD_PRELOAD=/nonexistent.so "$SCRATCH/probe" 2>&1; echo "status $?")
+same "setuid lxc-user-nic ignores SWIFT_DEBUG_HELP and LD_PRELOAD (same usage text and status)" "$plain" "$hostile"
+check "control: the probe printed its usage" grep -q 'Manage nics' <<<"$plain"
+for b in newuidmap newgidmap; do
+    if nm "$BIN/$b" | grep -q 'swift_conformsToProtocol\|swift_getTypeByMangledName'; then
+        not_ok "$b is the Embedded Swift build (no runtime type metadata)"
+    else ok "$b is the Embedded Swift build (no runtime type metadata)"; fi
+done
+check "control: getsubids does carry the runtime (so the check above can fail)" sh -c "nm '$BIN/getsubids' | grep -q swift_conformsToProtocol"
 out=$(env -i SWIFT_DEBUG_HELP=YES "$BIN/getsubids" -h 2>&1 | head -1)
 check "control: a non-setuid run does obey SWIFT_DEBUG_HELP (so the check above can fail)" \
     sh -c "env -i SWIFT_DEBUG_HELP=YES '$BIN/getsubids' -h 2>&1 | grep -qi 'swift runtime\|SWIFT_'"

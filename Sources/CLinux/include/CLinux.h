@@ -29,6 +29,8 @@ int clinux_restore_signals(const clinux_sigset *old);
 /* open(2) is variadic and cannot be called from Swift with a mode. */
 int clinux_open(const char *path, int flags, unsigned int mode);
 int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode);
+/* fcntl(fd, F_GETFD) succeeds: fd is open (fcntl is variadic, unavailable to Embedded Swift). */
+int clinux_fd_is_open(int fd);
 
 /* kill(pid, 0): 1 when the process exists (even if owned by someone else). */
 int clinux_process_exists(int pid);

@@ -135,7 +135,7 @@ public struct SubIDFile: Sendable {
 
     /// Every parsed entry, in file order (NIS lines included in the count of shadow's bug: they
     /// are skipped here, so entries after them still count).
-    public var entries: [SubIDEntry] { lines.compactMap(\.entry) }
+    public var entries: [SubIDEntry] { lines.compactMap { $0.entry } }
 
     /// The ranges of one user, in file order.
     public func ranges(of identity: OwnerIdentity) -> [IDRange] {
@@ -161,7 +161,7 @@ public struct SubIDFile: Sendable {
     mutating func removeLines(at indices: [Int]) {
         guard !indices.isEmpty else { return }
         let doomed = Set(indices)
-        lines = lines.enumerated().filter { !doomed.contains($0.offset) }.map(\.element)
+        lines = lines.enumerated().filter { !doomed.contains($0.offset) }.map { $0.element }
         isChanged = true
     }
 

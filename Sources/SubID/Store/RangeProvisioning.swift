@@ -44,7 +44,7 @@ public enum RangeProvisioning {
                         outcomes.append(Outcome(kind: kind, range: held, allocated: false))
                     } else {
                         let range: IDRange
-                        do throws(AllocationError) { range = try Allocator.firstFit(among: file.entries.map(\.range), policy: policy, kind: kind) } catch {
+                        do throws(AllocationError) { range = try Allocator.firstFit(among: file.entries.map { $0.range }, policy: policy, kind: kind) } catch {
                             throw .allocation(error)
                         }
                         file.append(SubIDEntry(owner: identity.name, range: range))
