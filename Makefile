@@ -36,12 +36,13 @@ deps:
 bench-deps:
 	@scripts/ensure-packages $(DEBIAN_PACKAGES) $(BENCH_PACKAGES)
 
-# newuidmap and newgidmap in Embedded Swift (no runtime start-up; see Embedded/README.md), from the
-# same sources; rebuilt when any of them changes.
+# The setuid helpers (newuidmap, newgidmap, lxc-user-nic) in Embedded Swift (no runtime start-up;
+# see Embedded/README.md), from the same sources; rebuilt when any of them changes.
 EMBEDDED_BIN = .build/embedded-bin
 EMBEDDED_SOURCES = $(wildcard Embedded/*.swift Sources/CLinux/*.c Sources/CLinux/include/*.h Sources/LinuxSys/*.swift \
     Sources/SubID/*/*.swift Sources/AuditTrail/*.swift Sources/HelperSupport/*.swift Sources/MapHelper/*.swift \
-    Sources/newuidmap/*.swift Sources/newgidmap/*.swift) scripts/build-embedded-helpers
+    Sources/Netlink/*.swift Sources/UserNic/*.swift \
+    Sources/newuidmap/*.swift Sources/newgidmap/*.swift Sources/lxc-user-nic/*.swift) scripts/build-embedded-helpers
 
 $(EMBEDDED_BIN)/newuidmap: $(EMBEDDED_SOURCES) | cxx-links
 	scripts/build-embedded-helpers $(EMBEDDED_BIN)
@@ -54,9 +55,9 @@ cxx-links: deps
 build: deps cxx-links $(EMBEDDED_BIN)/newuidmap
 	$(SWIFT_BUILD)
 	rm -rf $(BIN) && mkdir -p $(BIN)
-	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,lxc-user-nic,usernsexec,userbox,userbox-cli} $(BIN)/
+	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,usernsexec,userbox,userbox-cli} $(BIN)/
 	cp $$($(SWIFT_BUILD) --show-bin-path)/libpam_subid.so $(BIN)/pam_subid.so
-	cp $(EMBEDDED_BIN)/newuidmap $(EMBEDDED_BIN)/newgidmap $(BIN)/
+	cp $(EMBEDDED_BIN)/{newuidmap,newgidmap,lxc-user-nic} $(BIN)/
 	mkdir -p $(BIN)/test-support && cp $$($(SWIFT_BUILD) --show-bin-path)/netlink-check $(BIN)/test-support/
 
 unit: deps

@@ -19,4 +19,6 @@ public struct Errno: RawRepresentable, Error, Hashable, CustomStringConvertible,
     public static var tooManySymbolicLinkLevels: Errno { Errno(rawValue: ELOOP) }
     public static var isDirectory: Errno { Errno(rawValue: EISDIR) }
     public static var ioError: Errno { Errno(rawValue: EIO) }
+    public static var notSupported: Errno { Errno(rawValue: EOPNOTSUPP) }
+    public static var operationNotSupportedByDevice: Errno { Errno(rawValue: ENODEV) }
 }

@@ -380,6 +380,22 @@ int ccontainer_spawn_monitor(char *const *argv, char *const *envp, int ready_fd,
     return pid;
 }
 
+int ccontainer_fork_monitor(int parent_fd, int log_fd) {
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    setsid();
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    prctl(PR_SET_NAME, "userbox-monitor", 0, 0, 0);
+    close(parent_fd);
+    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0) _exit(127);
+    if (null_fd > 2) close(null_fd);
+    if (log_fd > 2) close(log_fd);
+    return 0;
+}
+
 int ccontainer_memfd(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 
 int ccontainer_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }

@@ -37,6 +37,8 @@ int clinux_open(const char *path, int flags, unsigned int mode) { return open(pa
 
 int clinux_fd_is_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
 
+int clinux_fcntl(int fd, int command, void *argument) { return fcntl(fd, command, argument); }
+
 int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode) {
     return openat(dirfd, path, flags, (mode_t)mode);
 }

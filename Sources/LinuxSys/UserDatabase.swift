@@ -29,7 +29,7 @@ public protocol UserDatabase {
 }
 
 /// The system's name service switch (getpwnam_r and friends; reentrant, no static buffers).
-public struct SystemUserDatabase: UserDatabase {
+public struct SystemUserDatabase: UserDatabase, Sendable {
     public init() {}
 
     public func user(named name: String) -> UserRecord? {

@@ -21,20 +21,25 @@ public struct NicStore: Sendable {
     }
 
     /// Locks, reads, lets `change` edit the database, writes it back when it changed.
-    public func update<R>(_ change: (inout NicDatabase) throws -> R) throws -> R {
+    public func update<R>(_ change: (inout NicDatabase) throws(UserNic.Failure) -> R) throws(UserNic.Failure) -> R {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         // Why: a setuid helper creates these with the caller's gid; LXC leaves them so, we give them to root.
         if !directory.isEmpty && !Files.exists(directory) && mkdir(directory, 0o755) == 0 && geteuid() == 0 {
             _ = chown(directory, 0, 0)
         }
-        let fd = try lockCurrentFile()
+        let fd: Int32
+        do { fd = try lockCurrentFile() } catch { throw UserNic.Failure(error) }
         defer { close(fd) }
         let before: [UInt8]
-        do { before = try Files.readAll(fd, path: path, limit: 16 << 20) } catch { throw Failure.system("read \(path)", error.errno) }
+        do { before = try Files.readAll(fd, path: path, limit: 16 << 20) } catch {
+            throw UserNic.Failure(Failure.system("read \(path)", error.errno))
+        }
         var database = NicDatabase(parsing: before)
         let result = try change(&database)
         let after = database.serialized()
-        if after != before { try replace(with: after) }
+        if after != before {
+            do { try replace(with: after) } catch { throw UserNic.Failure(error) }
+        }
         return result
     }
 

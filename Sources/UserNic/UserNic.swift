@@ -11,7 +11,16 @@ import SystemPackage
 public enum UserNic {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
-        init(_ description: String) { self.description = description }
+        /// The kernel's answer when a netlink request failed (EEXIST for a taken name, ...).
+        public let netlinkErrno: Errno?
+
+        init(_ description: String) { self.description = description; netlinkErrno = nil }
+
+        init(_ failure: NetlinkSession.Failure) { description = failure.description; netlinkErrno = failure.errno }
+
+        init(_ failure: NetlinkReader.Failure) { self.init(.protocolError(failure)) }
+
+        init(_ failure: NicStore.Failure) { self.init(failure.description) }
     }
 
     static let nsfsMagic: UInt = 0x6e73_6673
@@ -19,14 +28,14 @@ public enum UserNic {
     // MARK: Running as the caller
 
     /// Runs `body` with the caller's effective uid (saved uid stays 0 to come back).
-    static func asCaller<R>(_ uid: UInt32, _ body: () throws -> R) throws -> R {
+    static func asCaller<R>(_ uid: UInt32, _ body: () throws(Failure) -> R) throws(Failure) -> R {
         guard setresuid(UInt32.max, uid, UInt32.max) == 0 else { throw Failure("cannot switch to uid \(uid)") }
         defer { _ = setresuid(UInt32.max, 0, UInt32.max) }
         return try body()
     }
 
     /// Enters the network namespace of `fd`, runs `body`, comes back to ours.
-    static func inNamespace<R>(_ fd: Int32, _ body: () throws -> R) throws -> R {
+    static func inNamespace<R>(_ fd: Int32, _ body: () throws(Failure) -> R) throws(Failure) -> R {
         let home = clinux_open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC, 0)
         guard home >= 0 else { throw Failure("cannot open our own network namespace: \(Errno(rawValue: errno))") }
         defer { close(home) }
@@ -42,35 +51,46 @@ public enum UserNic {
         var socket: NetlinkSocket
         var sequence: UInt32 = 0
 
-        init() throws {
+        init() throws(Failure) {
             do { socket = try NetlinkSocket() } catch { throw Failure("cannot open a netlink socket: \(error)") }
         }
 
         mutating func next() -> UInt32 { sequence &+= 1; return sequence }
 
-        mutating func link(named name: String) throws -> NetlinkReader.Link? {
-            do {
-                let replies = try NetlinkSession.transact(LinkRequest.get(name: name, sequence: next()), over: &socket)
-                return try replies.first.map(NetlinkReader.link)
-            } catch let error as NetlinkSession.Failure where error.errno == .operationNotSupportedByDevice {
-                return nil
+        mutating func link(named name: String) throws(Failure) -> NetlinkReader.Link? {
+            let replies: [NetlinkReader.Message]
+            do { replies = try NetlinkSession.transact(LinkRequest.get(name: name, sequence: next()), over: &socket) } catch {
+                if error.errno == .operationNotSupportedByDevice { return nil }
+                throw Failure(error)
             }
+            guard let first = replies.first else { return nil }
+            do { return try NetlinkReader.link(first) } catch { throw Failure(error) }
         }
 
-        mutating func link(index: Int32) throws -> NetlinkReader.Link {
-            let replies = try NetlinkSession.transact(LinkRequest.get(index: index, sequence: next()), over: &socket)
+        mutating func link(index: Int32) throws(Failure) -> NetlinkReader.Link {
+            let replies: [NetlinkReader.Message]
+            do { replies = try NetlinkSession.transact(LinkRequest.get(index: index, sequence: next()), over: &socket) } catch {
+                throw Failure(error)
+            }
             guard let first = replies.first else { throw Failure("no link with index \(index)") }
-            return try NetlinkReader.link(first)
+            do { return try NetlinkReader.link(first) } catch { throw Failure(error) }
         }
 
         /// The names of every link here, in one dump (pruning a large database asks once).
-        mutating func allNames() throws -> Set<String> {
-            let replies = try NetlinkSession.transact(LinkRequest.dump(sequence: next()), over: &socket)
-            return Set(try replies.compactMap { try NetlinkReader.link($0).name })
+        mutating func allNames() throws(Failure) -> Set<String> {
+            let replies: [NetlinkReader.Message]
+            do { replies = try NetlinkSession.transact(LinkRequest.dump(sequence: next()), over: &socket) } catch {
+                throw Failure(error)
+            }
+            var names = Set<String>()
+            for reply in replies {
+                do { if let name = try NetlinkReader.link(reply).name { names.insert(name) } } catch { throw Failure(error) }
+            }
+            return names
         }
 
-        mutating func run(_ make: (UInt32) -> NetlinkRequest) throws {
-            _ = try NetlinkSession.transact(make(next()), over: &socket)
+        mutating func run(_ make: (UInt32) -> NetlinkRequest) throws(Failure) {
+            do { _ = try NetlinkSession.transact(make(next()), over: &socket) } catch { throw Failure(error) }
         }
 
         func close() { socket.close() }
@@ -81,9 +101,9 @@ public enum UserNic {
     public static func create(
         pid: Int32, type: String, link: String, nicName: String?, callerUID: UInt32,
         user: String, groups: [String], usernet: Usernet, store: NicStore
-    ) throws -> String {
+    ) throws(Failure) -> String {
         // CVE-2017-5985: the target's netns is opened with the caller's rights, not root's.
-        let netns: Int32 = try asCaller(callerUID) {
+        let netns: Int32 = try asCaller(callerUID) { () throws(Failure) in
             let fd = clinux_open("/proc/\(pid)/ns/net", O_RDONLY | O_CLOEXEC, 0)
             guard fd >= 0 else {
                 throw Failure("User \(user) may not modify netns for pid \(pid): \(Errno(rawValue: errno))")
@@ -96,7 +116,7 @@ public enum UserNic {
         let allowance = usernet.allowance(user: user, groups: groups, type: type, link: link)
         var links = try Links()
         defer { links.close() }
-        return try store.update { database -> String in
+        return try store.update { (database: inout NicDatabase) throws(Failure) -> String in
             // Entries whose host interface is gone no longer count (the whole file is rewritten).
             if !database.entries.isEmpty {
                 let present = try links.allNames()
@@ -127,28 +147,29 @@ public enum UserNic {
                 // A taken name answers EEXIST; a fresh random one is tried (no look-up beforehand).
                 host = InterfaceName.hostVeth(uid: callerUID, using: &generator)
                 let peer = host + "p"
-                do {
+                do throws(Failure) {
                     try links.run { LinkRequest.createVeth(host: host, peer: peer, peerNamespaceFD: netns, mtu: mtu,
                                                            hostAddress: mac, sequence: $0) }
                     temporaryPeer = peer
                     break
-                } catch let error as NetlinkSession.Failure where error.errno == .fileExists {
+                } catch {
+                    guard error.netlinkErrno == .fileExists else { throw error }
                     tries += 1
                     guard tries < 100 else { throw Failure("no free host interface name") }
                 }
             }
-            do {
+            do throws(Failure) {
                 guard let hostLink = try links.link(named: host) else { throw Failure("\(host) vanished after creation") }
                 try links.run { LinkRequest.set(index: hostLink.index, master: master, up: true, sequence: $0) }
                 if let openVSwitchBridge { try OpenVSwitch.addPort(bridge: openVSwitchBridge, port: host) }
                 // The rename inside the container's netns runs as the caller: it needs CAP_NET_ADMIN
                 // over that netns, which only its owner has.
-                let (name, index) = try inNamespace(netns) {
-                    try asCaller(callerUID) { () throws -> (String, Int32) in
+                let (name, index) = try inNamespace(netns) { () throws(Failure) in
+                    try asCaller(callerUID) { () throws(Failure) -> (String, Int32) in
                         var inside = try Links()
                         defer { inside.close() }
                         guard let peer = try inside.link(named: temporaryPeer) else { throw Failure("peer \(temporaryPeer) not found") }
-                        do {
+                        do throws(Failure) {
                             try inside.run { LinkRequest.rename(index: peer.index, to: nicName ?? "eth%d", sequence: $0) }
                         } catch {
                             throw Failure("Error renaming netdev \(temporaryPeer) to \(nicName ?? "eth%d") in container: \(error)")
@@ -175,11 +196,11 @@ public enum UserNic {
     public static func delete(
         netnsPath: String, type: String, link: String, hostInterface: String?, callerUID: UInt32,
         user: String, groups: [String], usernet: Usernet, store: NicStore
-    ) throws {
+    ) throws(Failure) {
         // CVE-2018-6556 / CVE-2022-47952: the path is opened as the caller, must be a namespace
         // file, and every failure reads the same, so nothing is learnt about other files.
         let opaque = Failure("Failed while opening netns file for \"\(netnsPath)\"")
-        let netns: Int32 = try asCaller(callerUID) {
+        let netns: Int32 = try asCaller(callerUID) { () throws(Failure) in
             let fd = clinux_open(netnsPath, O_RDONLY | O_CLOEXEC, 0)
             guard fd >= 0 else { throw opaque }
             return fd
@@ -187,23 +208,23 @@ public enum UserNic {
         defer { close(netns) }
         guard clinux_fs_magic(netns) == nsfsMagic else { throw opaque }
         // Privileged over that netns: deleting "lo" as the caller answers EOPNOTSUPP there, EPERM elsewhere.
-        let privileged: Bool = try inNamespace(netns) {
-            try asCaller(callerUID) {
+        let privileged: Bool = try inNamespace(netns) { () throws(Failure) in
+            try asCaller(callerUID) { () throws(Failure) in
                 var inside = try Links()
                 defer { inside.close() }
                 // Why index 1: loopback always has it (the kernel's LOOPBACK_IFINDEX); no look-up needed.
-                do { try inside.run { LinkRequest.delete(index: 1, sequence: $0) } } catch let e as NetlinkSession.Failure {
-                    return e.errno == .notSupported
+                do throws(Failure) { try inside.run { LinkRequest.delete(index: 1, sequence: $0) } } catch {
+                    return error.netlinkErrno == .notSupported
                 }
                 return false
             }
         }
         guard privileged else { throw Failure("Process is not privileged over network namespace") }
         guard let hostInterface else { throw Failure("Caller is not allowed to delete network device \"(null)\"") }
-        let owners = Set(usernet.allowance(user: user, groups: groups, type: type, link: link).quotas.map(\.owner))
+        let owners = Set(usernet.allowance(user: user, groups: groups, type: type, link: link).quotas.map { $0.owner })
         var links = try Links()
         defer { links.close() }
-        try store.update { database in
+        try store.update { (database: inout NicDatabase) throws(Failure) in
             // CVE-2026-39402: only a nic the database records for this caller, type and link.
             guard database.entries.contains(where: {
                 owners.contains($0.owner) && $0.type == type && $0.link == link && $0.hostInterface == hostInterface

@@ -21,7 +21,7 @@ guard let me = users.user(id: startup.realUID) else { HelperOutput.fail("lxc-use
 let groups = users.supplementaryGroupNames()
 let usernet = Usernet(parsing: (try? Files.read("/etc/lxc/lxc-usernet", followSymlinks: true, limit: 1 << 20)) ?? [])
 let store = NicStore()
-do {
+do throws(UserNic.Failure) {
     switch command {
     case .create(let pid, let type, let link, let nicName):
         let line = try UserNic.create(pid: pid, type: type, link: link, nicName: nicName, callerUID: startup.realUID,

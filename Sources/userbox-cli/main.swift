@@ -82,7 +82,7 @@ extension Userbox {
             var monitor = [exe, "__monitor"]
             if let lxcpath = common.lxcpath { monitor += ["--lxcpath", lxcpath] }
             monitor.append(name)
-            let state = try attempt { () throws(RuntimeError) in try container.start(user: user, monitorArguments: monitor) }
+            let state = try attempt { () throws(RuntimeError) in try container.start(user: user, monitor: .spawn(monitor)) }
             print("started \(name): init pid \(state.initPID)")
         }
     }

@@ -21,12 +21,9 @@ func container(_ name: String, _ lxcpath: String?) -> Container {
 
 switch QuickCommand.parse(Array(arguments.dropFirst())) {
 case .start(let name, let lxcpath):
-    guard let exe = Helpers.selfPath else { fail("cannot find my own executable") }
-    var monitor = [exe, "__monitor"]
-    if let lxcpath { monitor += ["--lxcpath", lxcpath] }
-    monitor.append(name)
+    // This program is single-threaded, so the monitor is a fork of it: no second program start.
     do {
-        let state = try container(name, lxcpath).start(user: me(), monitorArguments: monitor)
+        let state = try container(name, lxcpath).start(user: me(), monitor: .fork)
         print("started \(name): init pid \(state.initPID)")
     } catch { fail(error.description) }
 case .attach(let name, let lxcpath, let uid, let gid, let command):

@@ -28,15 +28,16 @@ for b in getsubids newuidmap newgidmap lxc-user-nic; do
 done
 
 # A setuid Swift binary must not obey SWIFT_* variables (Swift 6.3.1 would print its runtime help).
-# lxc-user-nic carries the Swift runtime; newuidmap and newgidmap are Embedded Swift (none to obey).
+# The installed setuid helpers are Embedded Swift (no runtime to obey), so the probe is getsubids,
+# which carries the runtime and the same start-up code, made setuid in the scratch directory.
 new_user mallory
-cp "$dest/usr/libexec/lxc/lxc-user-nic" "$SCRATCH/probe" && chown root:root "$SCRATCH/probe" && chmod 4755 "$SCRATCH/probe"
-plain=$(setpriv --reuid=mallory --regid=mallory --init-groups env -i "$SCRATCH/probe" 2>&1; echo "status $?")
+cp "$BIN/getsubids" "$SCRATCH/probe" && chown root:root "$SCRATCH/probe" && chmod 4755 "$SCRATCH/probe"
+plain=$(setpriv --reuid=mallory --regid=mallory --init-groups env -i "$SCRATCH/probe" -h 2>&1; echo "status $?")
 hostile=$(setpriv --reuid=mallory --regid=mallory --init-groups env -i SWIFT_DEBUG_HELP=YES SWIFT_DETERMINISTIC_HASHING=1 \
-      LD_PRELOAD=/nonexistent.so "$SCRATCH/probe" 2>&1; echo "status $?")
-same "setuid lxc-user-nic ignores SWIFT_DEBUG_HELP and LD_PRELOAD (same usage text and status)" "$plain" "$hostile"
-check "control: the probe printed its usage" grep -q 'Manage nics' <<<"$plain"
-for b in newuidmap newgidmap; do
+      LD_PRELOAD=/nonexistent.so "$SCRATCH/probe" -h 2>&1; echo "status $?")
+same "setuid Swift binary ignores SWIFT_DEBUG_HELP and LD_PRELOAD (same output and status)" "$plain" "$hostile"
+check "control: the probe printed its usage" grep -qi 'usage' <<<"$plain"
+for b in newuidmap newgidmap lxc-user-nic; do
     if nm "$BIN/$b" | grep -q 'swift_conformsToProtocol\|swift_getTypeByMangledName'; then
         not_ok "$b is the Embedded Swift build (no runtime type metadata)"
     else ok "$b is the Embedded Swift build (no runtime type metadata)"; fi

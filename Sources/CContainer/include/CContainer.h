@@ -79,6 +79,11 @@ int ccontainer_open_console(int *slave_fd, char *path, unsigned long path_size);
    log_fd, ready_fd as fd 3. Returns the pid or -1. */
 int ccontainer_spawn_monitor(char *const *argv, char *const *envp, int ready_fd, int log_fd);
 
+/* Forks the monitor from a single-threaded caller, which then goes on in the child: returns 0 in
+   the child (a new session leader named "userbox-monitor", signals unblocked, stdin /dev/null,
+   stdout and stderr on log_fd, parent_fd closed), the child's pid in the parent, -1 on error. */
+int ccontainer_fork_monitor(int parent_fd, int log_fd);
+
 /* An anonymous close-on-exec file (memfd_create); -1 with errno. */
 int ccontainer_memfd(const char *name);
 

@@ -31,6 +31,8 @@ int clinux_open(const char *path, int flags, unsigned int mode);
 int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode);
 /* fcntl(fd, F_GETFD) succeeds: fd is open (fcntl is variadic, unavailable to Embedded Swift). */
 int clinux_fd_is_open(int fd);
+/* fcntl(2) with a pointer argument (or none), for the Embedded Swift build's Glibc stand-in. */
+int clinux_fcntl(int fd, int command, void *argument);
 
 /* kill(pid, 0): 1 when the process exists (even if owned by someone else). */
 int clinux_process_exists(int pid);

@@ -4,9 +4,18 @@ import Glibc
 import LinuxSys
 
 extension Container {
-    /// Starts the container detached: a monitor process (this program, `monitorArguments`) does
-    /// the work; we wait until it says the container runs or why not.
-    public func start(user: UserRecord, monitorArguments: [String]) throws(RuntimeError) -> ContainerState {
+    /// How the monitor process comes to be.
+    public enum MonitorLaunch: Sendable {
+        /// Fork this process, which must be single-threaded (no Swift concurrency, no Foundation
+        /// threads): the child goes on as the monitor without a second program start.
+        case fork
+        /// Spawn a program (this one, with arguments that make it run `Monitor.run`).
+        case spawn([String])
+    }
+
+    /// Starts the container detached: a monitor process does the work; we wait until it says the
+    /// container runs or why not.
+    public func start(user: UserRecord, monitor launch: MonitorLaunch) throws(RuntimeError) -> ContainerState {
         if isRunning { throw RuntimeError("container \(name) is already running") }
         // The monitor checks the config (and says what is wrong); checking here too would only
         // put the same work twice on every start.
@@ -16,11 +25,22 @@ extension Container {
         let logFD = open(paths.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard logFD >= 0 else { close(ready[0]); close(ready[1]); throw RuntimeError("cannot open \(paths.log): \(String(cString: strerror(errno)))") }
         var env: [String] = []
-        for key in ["HOME", "PATH", "XDG_RUNTIME_DIR", "USER", "LOGNAME", "LANG"] {
+        for key in Self.monitorEnvironment {
             if let v = getenv(key) { env.append("\(key)=\(String(cString: v))") }
         }
-        let strings = CStrings()
-        let pid = ccontainer_spawn_monitor(strings.array(monitorArguments), strings.array(env), ready[1], logFD)
+        let pid: Int32
+        switch launch {
+        case .spawn(let arguments):
+            let strings = CStrings()
+            pid = ccontainer_spawn_monitor(strings.array(arguments), strings.array(env), ready[1], logFD)
+        case .fork:
+            pid = ccontainer_fork_monitor(ready[0], logFD)
+            if pid == 0 {
+                clearenv()
+                for entry in env { _ = putenv(strdup(entry)) }
+                exit(Monitor.run(self, user: user, readyFD: ready[1]))
+            }
+        }
         close(ready[1]); close(logFD)
         guard pid > 0 else { close(ready[0]); throw RuntimeError("cannot start the monitor: \(String(cString: strerror(errno)))") }
         var collected: [UInt8] = []
@@ -38,6 +58,9 @@ extension Container {
         if line.hasPrefix("ERR ") { throw RuntimeError(String(line.dropFirst(4))) }
         throw RuntimeError("the monitor of \(name) ended without starting it; see \(paths.log)")
     }
+
+    /// What the monitor keeps of our environment (its hooks see these, as LXC's do).
+    static let monitorEnvironment = ["HOME", "PATH", "XDG_RUNTIME_DIR", "USER", "LOGNAME", "LANG"]
 
     /// Runs a command in every namespace of the running container, as uid/gid inside, and
     /// returns its exit status (128+N for a signal).
