@@ -36,13 +36,16 @@ deps:
 bench-deps:
 	@scripts/ensure-packages $(DEBIAN_PACKAGES) $(BENCH_PACKAGES)
 
-# The setuid helpers (newuidmap, newgidmap, lxc-user-nic) in Embedded Swift (no runtime start-up;
-# see Embedded/README.md), from the same sources; rebuilt when any of them changes.
+# The setuid helpers (newuidmap, newgidmap, lxc-user-nic) and userbox's start/attach/stop binary in
+# Embedded Swift (no runtime start-up; see Embedded/README.md), from the same sources as SwiftPM's
+# targets; rebuilt when any of them changes.
 EMBEDDED_BIN = .build/embedded-bin
 EMBEDDED_SOURCES = $(wildcard Embedded/*.swift Sources/CLinux/*.c Sources/CLinux/include/*.h Sources/LinuxSys/*.swift \
     Sources/SubID/*/*.swift Sources/AuditTrail/*.swift Sources/HelperSupport/*.swift Sources/MapHelper/*.swift \
-    Sources/Netlink/*.swift Sources/UserNic/*.swift \
-    Sources/newuidmap/*.swift Sources/newgidmap/*.swift Sources/lxc-user-nic/*.swift) scripts/build-embedded-helpers
+    Sources/Netlink/*.swift Sources/UserNic/*.swift Sources/IDShift/*.swift Sources/NamespaceExec/*.swift \
+    Sources/Runtime/*/*.swift Sources/CContainer/*.c Sources/CContainer/include/*.h \
+    Sources/newuidmap/*.swift Sources/newgidmap/*.swift Sources/lxc-user-nic/*.swift Sources/userbox/*.swift) \
+    scripts/build-embedded-helpers
 
 $(EMBEDDED_BIN)/newuidmap: $(EMBEDDED_SOURCES) | cxx-links
 	scripts/build-embedded-helpers $(EMBEDDED_BIN)
@@ -55,9 +58,9 @@ cxx-links: deps
 build: deps cxx-links $(EMBEDDED_BIN)/newuidmap
 	$(SWIFT_BUILD)
 	rm -rf $(BIN) && mkdir -p $(BIN)
-	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,usernsexec,userbox,userbox-cli} $(BIN)/
+	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,usernsexec,userbox-cli} $(BIN)/
 	cp $$($(SWIFT_BUILD) --show-bin-path)/libpam_subid.so $(BIN)/pam_subid.so
-	cp $(EMBEDDED_BIN)/{newuidmap,newgidmap,lxc-user-nic} $(BIN)/
+	cp $(EMBEDDED_BIN)/{newuidmap,newgidmap,lxc-user-nic,userbox} $(BIN)/
 	mkdir -p $(BIN)/test-support && cp $$($(SWIFT_BUILD) --show-bin-path)/netlink-check $(BIN)/test-support/
 
 unit: deps

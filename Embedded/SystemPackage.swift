@@ -19,6 +19,9 @@ public struct Errno: RawRepresentable, Error, Hashable, CustomStringConvertible,
     public static var tooManySymbolicLinkLevels: Errno { Errno(rawValue: ELOOP) }
     public static var isDirectory: Errno { Errno(rawValue: EISDIR) }
     public static var ioError: Errno { Errno(rawValue: EIO) }
+    public static var invalidArgument: Errno { Errno(rawValue: EINVAL) }
+    public static var notPermitted: Errno { Errno(rawValue: EPERM) }
+    public static var permissionDenied: Errno { Errno(rawValue: EACCES) }
     public static var notSupported: Errno { Errno(rawValue: EOPNOTSUPP) }
     public static var operationNotSupportedByDevice: Errno { Errno(rawValue: ENODEV) }
 }

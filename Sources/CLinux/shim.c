@@ -39,6 +39,8 @@ int clinux_fd_is_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
 
 int clinux_fcntl(int fd, int command, void *argument) { return fcntl(fd, command, argument); }
 
+int clinux_fcntl_int(int fd, int command, int value) { return fcntl(fd, command, value); }
+
 int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode) {
     return openat(dirfd, path, flags, (mode_t)mode);
 }

@@ -130,8 +130,8 @@ public struct UsernsExecOptions: Equatable, Sendable {
     }
 
     /// The uid and gid extents, each in command-line order (`b` gives one of each).
-    public var uidExtents: [IDMapExtent] { maps.filter { $0.kind != .gid }.map(\.extent) }
-    public var gidExtents: [IDMapExtent] { maps.filter { $0.kind != .uid }.map(\.extent) }
+    public var uidExtents: [IDMapExtent] { maps.filter { $0.kind != .gid }.map { $0.extent } }
+    public var gidExtents: [IDMapExtent] { maps.filter { $0.kind != .uid }.map { $0.extent } }
 
     /// `-s`, as lxc-usernsexec: one pass over the maps in order, moving a candidate id past each
     /// map whose inside range holds it, then the caller's gid and uid at the candidates.

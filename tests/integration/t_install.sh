@@ -37,7 +37,7 @@ hostile=$(setpriv --reuid=mallory --regid=mallory --init-groups env -i SWIFT_DEB
       LD_PRELOAD=/nonexistent.so "$SCRATCH/probe" -h 2>&1; echo "status $?")
 same "setuid Swift binary ignores SWIFT_DEBUG_HELP and LD_PRELOAD (same output and status)" "$plain" "$hostile"
 check "control: the probe printed its usage" grep -qi 'usage' <<<"$plain"
-for b in newuidmap newgidmap lxc-user-nic; do
+for b in newuidmap newgidmap lxc-user-nic userbox; do
     if nm "$BIN/$b" | grep -q 'swift_conformsToProtocol\|swift_getTypeByMangledName'; then
         not_ok "$b is the Embedded Swift build (no runtime type metadata)"
     else ok "$b is the Embedded Swift build (no runtime type metadata)"; fi

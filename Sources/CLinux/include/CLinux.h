@@ -33,6 +33,8 @@ int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode);
 int clinux_fd_is_open(int fd);
 /* fcntl(2) with a pointer argument (or none), for the Embedded Swift build's Glibc stand-in. */
 int clinux_fcntl(int fd, int command, void *argument);
+/* fcntl(2) with an int argument (F_SETFD, F_SETFL, ...). */
+int clinux_fcntl_int(int fd, int command, int value);
 
 /* kill(pid, 0): 1 when the process exists (even if owned by someone else). */
 int clinux_process_exists(int pid);

@@ -1,3 +1,4 @@
+public import LinuxSys
 public import SubID
 
 /// LXC's line grammar: leading blanks trimmed, `#` comments at the start of a line only, lines not
@@ -5,7 +6,7 @@ public import SubID
 /// one pair of matching quotes taken off the value; an empty value clears a list key.
 public enum ConfigParser {
     public static func parse(_ text: String, file: String? = nil, base: ContainerConfig = ContainerConfig(),
-                             include: ((String) throws -> String)? = nil) throws(ConfigError) -> ContainerConfig {
+                             include: ((String) throws(SystemError) -> String)? = nil) throws(ConfigError) -> ContainerConfig {
         var config = base
         var lineNumber = 0
         // Why bytes: the grammar is ASCII, and Character-wise trimming cost ~10 us a line, which
@@ -190,7 +191,7 @@ public enum ConfigParser {
     static func applyNetwork(key: String, value: String, to config: inout ContainerConfig) throws(Problem) {
         let rest = key.dropFirst("lxc.net.".count)
         let parts = rest.split(separator: ".", maxSplits: 1)
-        guard let first = parts.first, first.allSatisfy(\.isASCII), let index = Int(first), index >= 0, index < 64 else {
+        guard let first = parts.first, first.allSatisfy({ $0.isASCII }), let index = Int(first), index >= 0, index < 64 else {
             throw Problem("invalid network key \"\(key)\": expected lxc.net.N.KEY")
         }
         if parts.count == 1 {

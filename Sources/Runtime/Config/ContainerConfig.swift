@@ -67,7 +67,7 @@ public struct ContainerConfig: Equatable, Sendable {
     public static func == (a: ContainerConfig, b: ContainerConfig) -> Bool {
         a.idmaps == b.idmaps && a.rootfs == b.rootfs && a.hostname == b.hostname && a.networks == b.networks
             && a.capabilities == b.capabilities && a.seccompProfile == b.seccompProfile
-            && a.cgroupLimits.map(\.file) == b.cgroupLimits.map(\.file) && a.cgroupLimits.map(\.value) == b.cgroupLimits.map(\.value)
+            && a.cgroupLimits.map { $0.file } == b.cgroupLimits.map { $0.file } && a.cgroupLimits.map { $0.value } == b.cgroupLimits.map { $0.value }
             && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks
             && a.environment == b.environment && a.initCommand == b.initCommand
             && a.haltSignal == b.haltSignal && a.stopSignal == b.stopSignal

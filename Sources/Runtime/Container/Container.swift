@@ -22,8 +22,8 @@ public struct Container: Sendable {
         do { text = String(decoding: try Files.read(paths.config, followSymlinks: true, limit: 1 << 20), as: UTF8.self) } catch {
             throw RuntimeError("cannot read \(paths.config): \(error)")
         }
-        do {
-            return try ConfigParser.parse(text, file: paths.config, include: { path in
+        do throws(ConfigError) {
+            return try ConfigParser.parse(text, file: paths.config, include: { path throws(SystemError) in
                 String(decoding: try Files.read(path, followSymlinks: true, limit: 1 << 20), as: UTF8.self)
             })
         } catch { throw RuntimeError("\(error)") }
@@ -78,6 +78,6 @@ public struct Container: Sendable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
             if ContainerPaths.isValidName(name) { names.append(name) }
         }
-        return names.sorted().compactMap { try? Container(name: $0, lxcpath: lxcpath) }.filter(\.exists)
+        return names.sorted().compactMap { try? Container(name: $0, lxcpath: lxcpath) }.filter { $0.exists }
     }
 }

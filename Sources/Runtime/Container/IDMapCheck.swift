@@ -18,7 +18,7 @@ public enum IDMapCheck {
                 throw RuntimeError("\(user.name) has no subordinate \(kind)s: ask an admin to run `subid allocate \(user.name)`")
             }
             let policy = IDMapPolicy(kind: kind, caller: identity, ownID: kind == .uid ? user.uid : user.gid)
-            switch policy.verify(maps.map(\.extent), against: file, aliasOwns: { _ in false }) {
+            switch policy.verify(maps.map { $0.extent }, against: file, aliasOwns: { _ in false }) {
             case .success: break
             case .failure(.notAllowed(let extent)):
                 throw RuntimeError("lxc.idmap \(kind == .uid ? "u" : "g") \(extent.inside) \(extent.outside) \(extent.count) is not yours: \(policy.explainNotAllowed(file: file))")

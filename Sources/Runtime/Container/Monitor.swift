@@ -132,8 +132,8 @@ public enum Monitor {
         // owns the new user namespace, so lxc-user-nic needs no map to act in its netns.
         let mapping: [(name: String, pid: Int32)]
         do {
-            mapping = try UsernsExec.startMapHelpers(pid: pid, uids: config.idmaps.filter { $0.kind == .uid }.map(\.extent),
-                                                     gids: config.idmaps.filter { $0.kind == .gid }.map(\.extent))
+            mapping = try UsernsExec.startMapHelpers(pid: pid, uids: config.idmaps.filter { $0.kind == .uid }.map { $0.extent },
+                                                     gids: config.idmaps.filter { $0.kind == .gid }.map { $0.extent })
         } catch { throw abort(RuntimeError("cannot map ids: \(error)")) }
         let veths = config.networks.filter { $0.type == .veth }
         var nicRuns: [(ContainerConfig.Network, CapturedRun.Pending?)] = []
@@ -160,12 +160,12 @@ public enum Monitor {
         // lxc-user-nic opens /proc/PID/ns/net as us: in the instant between the child's switch to
         // root and its PR_SET_DUMPABLE it cannot. That refusal comes before any veth is made, so
         // once the child says it has switched, the helper is simply run again.
-        if let userNic, nicResults.contains(where: { $0.1.map { $0.status != 0 && $0.output.contains("may not modify netns") } ?? false }) {
+        if let userNic, nicResults.contains(where: { $0.1.map { $0.status != 0 && $0.output.includes("may not modify netns") } ?? false }) {
             var byte: UInt8 = 0
             _ = read(child.switched_fd, &byte, 1)
             log("lxc-user-nic raced the container's switch to root; running it again")
             nicResults = nicResults.map { net, result in
-                guard let result, result.status != 0, result.output.contains("may not modify netns") else { return (net, result) }
+                guard let result, result.status != 0, result.output.includes("may not modify netns") else { return (net, result) }
                 return (net, startNic(net, userNic)?.finish())
             }
         }

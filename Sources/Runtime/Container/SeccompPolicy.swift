@@ -36,9 +36,9 @@ public enum SeccompPolicy {
         guard lines.count > 1 else { throw RuntimeError("seccomp policy: no policy line") }
         let header = lines[1].trimmingBlanks
         lines.removeFirst(2)
-        if header.contains("debug") { throw RuntimeError("seccomp policy: debug is not implemented") }
+        if header.includes("debug") { throw RuntimeError("seccomp policy: debug is not implemented") }
         if version == 1 {
-            guard header.contains("allowlist") else { throw RuntimeError("seccomp policy: version 1 supports only allowlist") }
+            guard header.includes("allowlist") else { throw RuntimeError("seccomp policy: version 1 supports only allowlist") }
             var rules: [Rule] = []
             for line in lines where !line.trimmingBlanks.isEmpty {
                 guard let n = Int32(line.trimmingBlanks) else { throw RuntimeError("seccomp policy: \"\(line)\" is not a syscall number") }
@@ -163,5 +163,17 @@ extension String {
     /// Blanks off both ends, on bytes (the config parser's trimming; Character-wise cost ~10 us a line).
     var trimmingBlanks: String {
         String(decoding: ConfigParser.trimmed(Array(utf8)[...]), as: UTF8.self)
+    }
+
+    /// Whether `text` occurs in this string, byte for byte (as strstr; the stdlib's substring
+    /// `contains` lives in _StringProcessing, which the Embedded Swift build does not have).
+    func includes(_ text: String) -> Bool {
+        let haystack = Array(utf8), needle = Array(text.utf8)
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
+            return true
+        }
+        return false
     }
 }

@@ -15,12 +15,21 @@ public struct IDMapPolicy: Sendable {
         self.ownID = ownID
     }
 
-    public enum Denial: Error, Equatable, Sendable {
+    public enum Denial: Error, Equatable, Sendable, CustomStringConvertible {
         /// shadow: `uid range [a-b) -> [c-d) not allowed`.
         case notAllowed(IDMapExtent)
         case overlapping(IDMapExtent, IDMapExtent)
         case tooManyExtents(Int)
         case mapTooLong(Int)
+
+        public var description: String {
+            switch self {
+            case .notAllowed(let extent): "range \(extent) not allowed"
+            case .overlapping(let a, let b): "ranges \(a) and \(b) overlap"
+            case .tooManyExtents(let n): "too many ranges: \(n) (the kernel takes at most \(IDMapArguments.maximumExtents))"
+            case .mapTooLong(let n): "map is \(n) bytes (the kernel takes less than 4096)"
+            }
+        }
     }
 
     public struct Verdict: Equatable, Sendable {

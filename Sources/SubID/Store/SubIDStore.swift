@@ -93,8 +93,16 @@ public struct SubIDStore: Sendable {
 
         public var description: String {
             switch self {
-            case .store(let error): error.description
-            case .change(let error): "\(error)"
+            case .store(let error): return error.description
+            case .change(let error):
+                #if hasFeature(Embedded)
+                // Embedded Swift cannot print an arbitrary error (no reflection); callers there
+                // switch on .change and describe their own error type.
+                _ = error
+                return "the change was refused"
+                #else
+                return "\(error)"
+                #endif
             }
         }
     }
