@@ -99,7 +99,7 @@ public enum Monitor {
                 spec.rootfs = strings.string(rootfs)
                 spec.hostname = config.hostname.map(strings.string)
                 spec.console_fd = slave
-                spec.console_path = strings.string(String(cString: slavePath))
+                spec.console_path = strings.string(String(decoding: slavePath.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
                 spec.argv = UnsafePointer(initArgv)
                 spec.envp = UnsafePointer(envp)
                 spec.mount_proc = plan.mountProc ? 1 : 0
