@@ -26,7 +26,7 @@ import Testing
         #expect(policy.rules[1].comparisons.count == 1)
     }
 
-    @Test(arguments: ["3\ndenylist\n", "2\n", "2\ngreylist\n", "2\ndenylist\n[sparc]\n", "2\ndenylist bogus\n", "1\ndenylist\n", "1\nallowlist\nread\n", "2\ndenylist\nmkdir errno\n"])
+    @Test(arguments: ["3\ndenylist\n", "2\n", "2\ngreylist\n", "2\ndenylist\n[sparc]\n", "2\ndenylist bogus\n", "1\ndenylist\n", "1\nallowlist\nread\n", "2\ndenylist\nmkdir errno\n", "2\ndenylist debug\n"])
     func malformedPoliciesAreRefused(_ text: String) {
         #expect(throws: RuntimeError.self) { try SeccompPolicy.parse(text) }
     }

@@ -8,10 +8,13 @@ import Testing
         31 22 0:27 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids
         40 22 0:30 / /mnt/my\\040disk rw,nosuid - tmpfs tmpfs rw
         41 22 0:31 / /opt rw,nosuid master:3 - tmpfs none rw
+        42 22 0:32 / /srv rw shared:4 master:5 propagate_from:6 - xfs /dev/vdb rw
+        43 22 0:33 / /broken rw no separator here
         """)
 
     @Test func mountPointsAndTypes() {
-        #expect(table.mounts.map(\.type) == ["ext4", "cgroup2", "cgroup", "tmpfs", "tmpfs"])
+        #expect(table.mounts.map(\.type) == ["ext4", "cgroup2", "cgroup", "tmpfs", "tmpfs", "xfs"])
+        #expect(table.mounts[5].point == "/srv")
         #expect(table.mounts[3].point == "/mnt/my disk")
     }
 
