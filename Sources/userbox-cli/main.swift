@@ -77,7 +77,7 @@ extension Userbox {
         func run() throws {
             let container = try common.container(name)
             let user = try me()
-            // The monitor is this very binary (both userbox and userbox-cli have `__monitor`).
+            // The monitor is this very binary, run as `__monitor` (userbox itself forks its monitor).
             guard let exe = Helpers.selfPath else { throw Failure("cannot find my own executable") }
             var monitor = [exe, "__monitor"]
             if let lxcpath = common.lxcpath { monitor += ["--lxcpath", lxcpath] }

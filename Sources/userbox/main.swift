@@ -30,8 +30,6 @@ case .attach(let name, let lxcpath, let uid, let gid, let command):
     do { exit(try container(name, lxcpath).attach(command, uid: uid, gid: gid)) } catch { fail(error.description) }
 case .stop(let name, let lxcpath, let kill, let timeout):
     do { try container(name, lxcpath).stop(kill: kill, timeout: timeout) } catch { fail(error.description) }
-case .monitor(let name, let lxcpath):
-    exit(Monitor.run(container(name, lxcpath), user: me(), readyFD: 3))
 case nil:
     guard let cli = Helpers.fullCLI else { fail("userbox-cli not found beside userbox or in ../libexec/userbox") }
     var argv = arguments
