@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "SubID", dependencies: ["LinuxSys"], swiftSettings: strict),
         .target(name: "HelperSupport", dependencies: ["LinuxSys"], swiftSettings: strict),
         // Audit records (libaudit) and authpriv syslog lines for changes and refusals.
-        .target(name: "AuditTrail", dependencies: ["SubID", "CLinux", "CLibaudit"], swiftSettings: strict),
+        .target(name: "AuditTrail", dependencies: ["SubID", "LinuxSys", "CLinux", "CLibaudit"], swiftSettings: strict),
         // newuidmap and newgidmap: shadow's checks, in shadow's order, on a /proc dirfd.
         .target(name: "MapHelper", dependencies: ["SubID", "HelperSupport", "AuditTrail", "LinuxSys", "CLinux", "CLibcap"],
                 swiftSettings: strict),
@@ -153,7 +153,7 @@ let package = Package(
             swiftSettings: strict),
         // Test support for the root integration tests; not a product, not installed.
         .executableTarget(name: "netlink-check", dependencies: ["Netlink"], path: "Tests/NetlinkCheck", swiftSettings: strict),
-        .testTarget(name: "UserNicTests", dependencies: ["UserNic", "SubID"], swiftSettings: strict),
+        .testTarget(name: "UserNicTests", dependencies: ["UserNic", "SubID", "LinuxSys"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "IDShiftTests", dependencies: ["IDShift", "SubID"], swiftSettings: strict),
         .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),

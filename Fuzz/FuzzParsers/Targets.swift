@@ -24,7 +24,9 @@ public func fuzzParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         var file = SubIDFile(parsing: bytes)
         precondition(file.serialized() == bytes, "unchanged file did not round-trip")
         let entries = file.entries
-        file.append(SubIDEntry(owner: "fuzz", range: IDRange(start: 1, count: 1)!))
+        do { try file.append(SubIDEntry(owner: "fuzz", range: IDRange(start: 1, count: 1)!)) } catch {
+            preconditionFailure("a plain owner name was refused: \(error)")
+        }
         let again = SubIDFile(parsing: file.serialized())
         precondition(again.entries == entries + [SubIDEntry(owner: "fuzz", range: IDRange(start: 1, count: 1)!)],
                      "entries changed across a rewrite")

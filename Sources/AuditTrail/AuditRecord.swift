@@ -1,4 +1,5 @@
 import CLibaudit
+import LinuxSys
 
 /// One security-relevant event, rendered two ways: an audit record as shadow's tools send them
 /// (user-space message types, `op=... acct=... res=...`) and an authpriv syslog line.
@@ -42,7 +43,10 @@ public struct AuditRecord: Equatable, Sendable {
         return fields.joined(separator: " ")
     }
 
+    /// One line whatever the account and detail hold: control characters are escaped (a newline
+    /// in lxc-user-nic's netns path reached syslog as a second line, issue 20, finding 5).
     public var syslogLine: String {
+        let account = escapingControlCharacters(self.account), detail = escapingControlCharacters(self.detail)
         let who = id.map { "\(account) (uid \($0))" } ?? account
         switch kind {
         case .accountChange where success: return "\(operation) for \(who): \(detail)"

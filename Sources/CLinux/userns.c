@@ -7,6 +7,7 @@
 #include <spawn.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 extern char **environ;
@@ -62,9 +63,55 @@ int clinux_userns_fork(char *const argv[], unsigned int uid, unsigned int gid, c
     return pid;
 }
 
+/* Dispositions clinux_harden_against_caller may have set to SIG_IGN go back to default in
+   children (an ignored signal survives exec). */
+static void default_signals(posix_spawnattr_t *attr) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGXFSZ);
+    sigaddset(&set, SIGTSTP);
+    sigaddset(&set, SIGTTIN);
+    sigaddset(&set, SIGTTOU);
+    posix_spawnattr_init(attr);
+    posix_spawnattr_setsigdefault(attr, &set);
+    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGDEF);
+}
+
+int clinux_harden_against_caller(void) {
+    signal(SIGXFSZ, SIG_IGN);
+    signal(SIGTSTP, SIG_IGN);
+    signal(SIGTTIN, SIG_IGN);
+    signal(SIGTTOU, SIG_IGN);
+    struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+    int rc = setrlimit(RLIMIT_FSIZE, &unlimited);
+    if (rc != 0) {
+        /* Without CAP_SYS_RESOURCE only the soft limit can go up, to the hard one. */
+        struct rlimit current;
+        if (getrlimit(RLIMIT_FSIZE, &current) == 0) {
+            current.rlim_cur = current.rlim_max;
+            (void)setrlimit(RLIMIT_FSIZE, &current);
+        }
+    }
+    (void)setrlimit(RLIMIT_AS, &unlimited);
+    (void)setrlimit(RLIMIT_DATA, &unlimited);
+    (void)setrlimit(RLIMIT_CPU, &unlimited);
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < 1024) {
+        struct rlimit raised = { 1024, files.rlim_max < 1024 ? 1024 : files.rlim_max };
+        if (setrlimit(RLIMIT_NOFILE, &raised) != 0 && files.rlim_max > files.rlim_cur) {
+            files.rlim_cur = files.rlim_max;
+            (void)setrlimit(RLIMIT_NOFILE, &files);
+        }
+    }
+    return rc == 0 ? 0 : -1;
+}
+
 int clinux_spawn(char *const argv[], char *const envp[]) {
     pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], NULL, NULL, argv, envp);
+    posix_spawnattr_t attr;
+    default_signals(&attr);
+    int rc = posix_spawn(&pid, argv[0], NULL, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
     if (rc != 0) { errno = rc; return -1; }
     return pid;
 }
@@ -78,7 +125,10 @@ int clinux_spawn_captured(char *const argv[], char *const envp[], int *output_fd
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_adddup2(&actions, out[1], 2);
     pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &actions, NULL, argv, envp);
+    posix_spawnattr_t attr;
+    default_signals(&attr);
+    int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     close(out[1]);
     if (rc != 0) { close(out[0]); errno = rc; return -1; }

@@ -22,6 +22,20 @@ public struct HelperStartup: Sendable {
         return HelperStartup(program: program, arguments: arguments, realUID: getuid(), realGID: getgid())
     }
 
+    /// For a helper that changes shared state for its caller (lxc-user-nic), once the real ids are
+    /// recorded: limits the caller could lower to make a privileged write fail half-way are
+    /// raised and SIGXFSZ and the terminal stop signals are ignored (`clinux_harden_against_caller`),
+    /// and a setuid-root helper makes all three uids root, so the caller can no longer signal it
+    /// (SIGSTOP while it holds the nic database lock would hang every other user). Steps that must
+    /// run with the caller's rights still switch the effective uid to `realUID` and back.
+    public func protectFromCaller() {
+        _ = clinux_harden_against_caller()
+        if geteuid() == 0 && realUID != 0 {
+            // Why fail closed: a helper that cannot keep the caller out must not go on to hold the lock.
+            guard setresuid(0, 0, 0) == 0 else { HelperOutput.fail(program, "cannot set real uid to root: \(errno)") }
+        }
+    }
+
     private static func ensureStandardDescriptors() {
         for fd: Int32 in 0...2 where clinux_fd_is_open(fd) == 0 {
             let opened = clinux_open("/dev/null", O_RDWR, 0)

@@ -101,7 +101,21 @@ public enum MapHelper {
             fail("write to \(word)_map failed: Invalid argument")
         }
 
-        // 7. newgidmap: setgroups before gid_map.
+        // 7. Only the capability the write needs, and (setuid root) the caller's uid, before any
+        //    write into /proc/PID: the kernel then checks each write against the namespace's owner,
+        //    so even a file that is not the target's can only be written with the caller's rights.
+        do {
+            try CapabilityDrop.apply(
+                kind: kind == .uid ? .uid : .gid,
+                mapsHostRoot: kind == .uid && extents.contains { $0.outside == 0 }, realUID: caller.realUID)
+        } catch {
+            switch error {
+            case .keepCaps: fail("Could not prctl(PR_SET_KEEPCAPS)")
+            case .setEffectiveUID(let uid): fail("Could not seteuid to \(uid)")
+            case .setCaps: fail("Could not set caps")
+            }
+        }
+        // 8. newgidmap: setgroups before gid_map (as the caller, see 7).
         if kind == .gid && !verdict.authorisedBySubordinateFile {
             do {
                 if try !MapWriter.denySetgroups(in: directory) {
@@ -117,18 +131,7 @@ public enum MapHelper {
             }
         }
 
-        // 8. Only the capability the write needs, then the one write.
-        do {
-            try CapabilityDrop.apply(
-                kind: kind == .uid ? .uid : .gid,
-                mapsHostRoot: kind == .uid && extents.contains { $0.outside == 0 }, realUID: caller.realUID)
-        } catch {
-            switch error {
-            case .keepCaps: fail("Could not prctl(PR_SET_KEEPCAPS)")
-            case .setEffectiveUID(let uid): fail("Could not seteuid to \(uid)")
-            case .setCaps: fail("Could not set caps")
-            }
-        }
+        // 9. The one write of the map.
         let mapFile = "\(word)_map"
         do { try MapWriter.write(IDMapPolicy.renderBytes(extents), to: mapFile, in: directory) } catch {
             switch error {

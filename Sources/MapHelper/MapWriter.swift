@@ -2,7 +2,13 @@ import CLinux
 import Glibc
 import SystemPackage
 
-/// The two writes, relative to the target's /proc directory fd.
+/// The two writes, relative to the target's /proc directory fd. Both run after the capability
+/// drop (the kernel sees the namespace's owner), and both open their file with
+/// `clinux_open_proc_beneath`: no link followed, no mount crossed, procfs only.
+///
+/// Why: a directory fd given as `fd:N` may come from another mount namespace (through
+/// /proc/C/root), where the caller can bind-mount any file over /proc/C/setgroups; an open with
+/// O_NOFOLLOW alone goes straight through a bind mount (issue 20, finding 1).
 enum MapWriter {
     enum SetgroupsFailure: Error {
         case open(Errno)
@@ -15,7 +21,7 @@ enum MapWriter {
     /// "deny" is left (the file is write-once); "allow" is the default and never written.
     /// Returns false when the kernel has no setgroups file (shadow warns and carries on).
     static func denySetgroups(in directory: Int32) throws(SetgroupsFailure) -> Bool {
-        let fd = clinux_openat(directory, "setgroups", O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0)
+        let fd = clinux_open_proc_beneath(directory, "setgroups", O_RDWR)
         if fd < 0 {
             if errno == ENOENT { return false }
             throw .open(Errno(rawValue: errno))
@@ -39,7 +45,7 @@ enum MapWriter {
 
     /// One write of the whole map: the kernel accepts a map only in a single write.
     static func write(_ bytes: [UInt8], to name: String, in directory: Int32) throws(MapFailure) {
-        let fd = clinux_openat(directory, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0)
+        let fd = clinux_open_proc_beneath(directory, name, O_WRONLY)
         guard fd >= 0 else { throw .open(Errno(rawValue: errno)) }
         defer { close(fd) }
         let wrote = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

@@ -17,14 +17,16 @@ public enum Session {
             return options.requiredRanges ? PAM_SESSION_ERR : PAM_SUCCESS
         }
         guard let account = SystemUserDatabase().user(named: user) else { return failed("unknown user", uid: nil) }
-        if SessionOptions.isSystemAccount(uid: account.uid, defaults: defs) {
-            if options.debug { log(LOG_DEBUG, "\(user) is a system account (uid \(account.uid)): skipped") }
+        if let reason = options.skipReason(uid: account.uid, defaults: defs) {
+            if options.debug { log(LOG_DEBUG, "\(user) (uid \(account.uid)) is \(reason): skipped") }
             return PAM_SUCCESS
         }
         let identity = OwnerIdentity(name: account.name, uid: account.uid)
         let policies = [IDKind.uid, .gid].map { ($0, options.policy(for: $0, defaults: defs)) }.filter { $0.1.count > 0 }
         do {
-            let outcomes = try RangeProvisioning.ensure(identity, policies: policies, store: { SubIDStore(kind: $0) })
+            let outcomes = try RangeProvisioning.ensure(
+                identity, policies: policies, store: { SubIDStore(kind: $0) },
+                inUse: { IDsInUse.nameService($0, extra: [$0 == .uid ? account.uid : account.gid]) })
             Audit.rangesAllocated(outcomes, to: identity, program: program)
             if options.debug {
                 for o in outcomes where !o.allocated { log(LOG_DEBUG, "\(user) already holds sub\(o.kind)s \(o.range.start)-\(o.range.end - 1)") }

@@ -116,14 +116,14 @@ public enum UserNic {
         let allowance = usernet.allowance(user: user, groups: groups, type: type, link: link)
         var links = try Links()
         defer { links.close() }
-        return try store.update { (database: inout NicDatabase) throws(Failure) -> String in
+        return try store.update { (transaction: inout NicStore.Transaction) throws(Failure) -> String in
             // Entries whose host interface is gone no longer count (the whole file is rewritten).
-            if !database.entries.isEmpty {
+            if !transaction.database.entries.isEmpty {
                 let present = try links.allNames()
-                database.prune { present.contains($0) }
+                transaction.database.prune { present.contains($0) }
             }
             let owner: String
-            switch database.ownerForNextNic(user: user, allowance: allowance, type: type, link: link) {
+            switch transaction.database.ownerForNextNic(user: user, allowance: allowance, type: type, link: link) {
             case .success(let o): owner = o
             case .failure(let refusal): throw Failure(refusal.description)
             }
@@ -142,20 +142,35 @@ public enum UserNic {
             // Why: first byte 0xfe keeps the bridge from taking this MAC (LXC does the same).
             var mac: [UInt8] = (0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) }
             mac[0] = 0xfe
+            // Why the record comes first (issue 20, finding 2): a nic must be on disk before it
+            // exists. Written after, a write the caller makes fail (RLIMIT_FSIZE, a full /run) or
+            // a kill in between left a veth the quota never counted. Recorded first, a failed write
+            // means no veth, and a record whose veth never came is pruned by the next run.
+            func forget(_ name: String, _ transaction: inout NicStore.Transaction) {
+                transaction.database.remove(hostInterface: name)
+                try? transaction.commit()
+            }
             var tries = 0
             while true {
                 // A taken name answers EEXIST; a fresh random one is tried (no look-up beforehand).
                 host = InterfaceName.hostVeth(uid: callerUID, using: &generator)
                 let peer = host + "p"
+                transaction.database.append(.init(owner: owner, type: type, link: link, hostInterface: host))
+                do throws(Failure) { try transaction.commit() } catch {
+                    transaction.database.remove(hostInterface: host)
+                    throw error
+                }
                 do throws(Failure) {
                     try links.run { LinkRequest.createVeth(host: host, peer: peer, peerNamespaceFD: netns, mtu: mtu,
                                                            hostAddress: mac, sequence: $0) }
                     temporaryPeer = peer
                     break
                 } catch {
-                    guard error.netlinkErrno == .fileExists else { throw error }
+                    // Dropped from the database in memory; the next commit writes that.
+                    transaction.database.remove(hostInterface: host)
+                    guard error.netlinkErrno == .fileExists else { try? transaction.commit(); throw error }
                     tries += 1
-                    guard tries < 100 else { throw Failure("no free host interface name") }
+                    guard tries < 100 else { try? transaction.commit(); throw Failure("no free host interface name") }
                 }
             }
             do throws(Failure) {
@@ -178,14 +193,19 @@ public enum UserNic {
                         return (renamed.name ?? temporaryPeer, peer.index)
                     }
                 }
-                database.append(.init(owner: owner, type: type, link: link, hostInterface: host))
                 return "\(name):\(index):\(host):\(hostLink.index)"
             } catch {
-                // Nothing left behind: deleting the host end deletes the pair.
-                if let hostLink = try? links.link(named: host) {
-                    try? links.run { LinkRequest.delete(index: hostLink.index, sequence: $0) }
-                }
+                // Nothing left behind: deleting the host end deletes the pair; then the record goes
+                // (if that write fails, the record of a veth that is gone is pruned next time).
+                var gone = false
+                do throws(Failure) {
+                    if let hostLink = try links.link(named: host) {
+                        try links.run { LinkRequest.delete(index: hostLink.index, sequence: $0) }
+                    }
+                    gone = true
+                } catch {}
                 if let openVSwitchBridge { try? OpenVSwitch.deletePort(bridge: openVSwitchBridge, port: host) }
+                if gone { forget(host, &transaction) }
                 throw error
             }
         }
@@ -224,9 +244,9 @@ public enum UserNic {
         let owners = Set(usernet.allowance(user: user, groups: groups, type: type, link: link).quotas.map { $0.owner })
         var links = try Links()
         defer { links.close() }
-        try store.update { (database: inout NicDatabase) throws(Failure) in
+        try store.update { (transaction: inout NicStore.Transaction) throws(Failure) in
             // CVE-2026-39402: only a nic the database records for this caller, type and link.
-            guard database.entries.contains(where: {
+            guard transaction.database.entries.contains(where: {
                 owners.contains($0.owner) && $0.type == type && $0.link == link && $0.hostInterface == hostInterface
             }) else { throw Failure("Caller is not allowed to delete network device \"\(hostInterface)\"") }
             if link != "none", let bridge = try links.link(named: link), bridge.kind != "bridge" {
@@ -240,7 +260,7 @@ public enum UserNic {
             if let l = try links.link(named: hostInterface) {
                 try links.run { LinkRequest.delete(index: l.index, sequence: $0) }
             }
-            database.remove(hostInterface: hostInterface)
+            transaction.database.remove(hostInterface: hostInterface)
         }
     }
 }

@@ -16,6 +16,7 @@ case .failure(.usage):
 case .failure(.badPID(let text)): HelperOutput.fail("lxc-user-nic", "Could not read pid: \(text)")
 case .failure(.badName(let text)): HelperOutput.fail("lxc-user-nic", "invalid name \"\(text)\"")
 }
+startup.protectFromCaller()
 let users = SystemUserDatabase()
 guard let me = users.user(id: startup.realUID) else { HelperOutput.fail("lxc-user-nic", "Failed to get username") }
 let groups = users.supplementaryGroupNames()

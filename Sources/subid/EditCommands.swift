@@ -149,7 +149,13 @@ extension SubIDCommand {
             }
             let planned = kinds.compactMap { kind in policies[kind].map { (kind, $0) } }
             let outcomes: [RangeProvisioning.Outcome]
-            do { outcomes = try RangeProvisioning.ensure(identity, policies: planned, store: location.store) } catch {
+            // The account's own ids, which enumeration may not list, are never handed out either.
+            let own = SystemUserDatabase().user(named: identity.name)
+            do {
+                outcomes = try RangeProvisioning.ensure(
+                    identity, policies: planned, store: location.store,
+                    inUse: { kind in IDsInUse.nameService(kind, extra: own.map { [kind == .uid ? $0.uid : $0.gid] } ?? []) })
+            } catch {
                 throw Failure(error.description)
             }
             Audit.rangesAllocated(outcomes, to: identity, program: "subid")

@@ -27,17 +27,40 @@ import Testing
 
     @Test func systemAccountsFollowUIDMin() {
         let defs = LoginDefs(parsing: "UID_MIN 2000\n")
-        #expect(SessionOptions.isSystemAccount(uid: 0, defaults: defs))
-        #expect(SessionOptions.isSystemAccount(uid: 1999, defaults: defs))
-        #expect(!SessionOptions.isSystemAccount(uid: 2000, defaults: defs))
-        #expect(SessionOptions.isSystemAccount(uid: 999, defaults: LoginDefs()))
-        #expect(!SessionOptions.isSystemAccount(uid: 1000, defaults: LoginDefs()))
+        let options = SessionOptions()
+        #expect(options.skipReason(uid: 0, defaults: defs) != nil)
+        #expect(options.skipReason(uid: 1999, defaults: defs) != nil)
+        #expect(options.skipReason(uid: 2000, defaults: defs) == nil)
+        #expect(options.skipReason(uid: 999, defaults: LoginDefs()) != nil)
+        #expect(options.skipReason(uid: 1000, defaults: LoginDefs()) == nil)
+    }
+
+    /// Issue 20, finding 5: nobody and every uid above UID_MAX are skipped, as useradd skips them;
+    /// uid_max= moves the bound for directory users but never lets nobody in.
+    @Test func nobodyAndUIDsAboveUIDMaxGetNoRanges() {
+        let options = SessionOptions()
+        #expect(options.skipReason(uid: 60000, defaults: LoginDefs()) == nil)
+        #expect(options.skipReason(uid: 60001, defaults: LoginDefs()) != nil)
+        #expect(options.skipReason(uid: 65534, defaults: LoginDefs()) != nil)
+        #expect(options.skipReason(uid: 2000, defaults: LoginDefs(parsing: "UID_MAX 1999\n")) != nil)
+        let wide = SessionOptions(parsing: ["uid_max=2000000000"])
+        #expect(wide.ignored.isEmpty)
+        #expect(wide.skipReason(uid: 1_234_400_000, defaults: LoginDefs()) == nil)
+        #expect(wide.skipReason(uid: 65534, defaults: LoginDefs()) != nil)
     }
 }
 
 /// Every test that sets the global Audit.recorder, one at a time.
 @Suite(.serialized) struct AuditSeamTests {
 @Suite struct AuditRecordTests {
+    /// Issue 20, finding 5: a caller's path with a newline stays on one syslog line.
+    @Test func syslogLineEscapesControlCharacters() {
+        let record = AuditRecord(kind: .refusal, program: "lxc-user-nic", operation: "delete-nic", account: "eve\nroot",
+                                 id: 1000, success: false, detail: "Failed while opening netns file for \"/x\nforged: ok\"")
+        #expect(!record.syslogLine.contains("\n"))
+        #expect(record.syslogLine == #"refused delete-nic for eve\x0aroot (uid 1000): Failed while opening netns file for "/x\x0aforged: ok""#)
+    }
+
     @Test func rangeChangeIsAUserManagementRecordLikeUsermods() {
         var records: [AuditRecord] = []
         Audit.recorder = { records.append($0) }
@@ -107,23 +130,23 @@ import Testing
         Audit.recorder = { records.append($0) }
         defer { Audit.recorder = nil }
         let elsa = OwnerIdentity(name: "elsa", uid: 1001)
-        let first = try RangeProvisioning.ensure(elsa, policies: [(.uid, policy), (.gid, policy)], store: store)
+        let first = try RangeProvisioning.ensure(elsa, policies: [(.uid, policy), (.gid, policy)], store: store, inUse: { _ in .none })
         #expect(first == [
             .init(kind: .uid, range: IDRange(start: 300_000, count: 10)!, allocated: false),
             .init(kind: .gid, range: IDRange(start: 100_000, count: 65536)!, allocated: true),
         ])
         Audit.rangesAllocated(first, to: elsa, program: "test")
         #expect(records.map(\.operation) == ["add-subgid-range"])
-        let again = try RangeProvisioning.ensure(elsa, policies: [(.uid, policy), (.gid, policy)], store: store)
+        let again = try RangeProvisioning.ensure(elsa, policies: [(.uid, policy), (.gid, policy)], store: store, inUse: { _ in .none })
         #expect(again.allSatisfy { !$0.allocated })
-        let bob = try RangeProvisioning.ensure(OwnerIdentity(name: "bob", uid: 1002), policies: [(.uid, policy)], store: store)
+        let bob = try RangeProvisioning.ensure(OwnerIdentity(name: "bob", uid: 1002), policies: [(.uid, policy)], store: store, inUse: { _ in .none })
         #expect(bob == [.init(kind: .uid, range: IDRange(start: 165_536, count: 65536)!, allocated: true)])
     }
 
     @Test func aBadPolicyTouchesNoFile() {
         let store = { (kind: IDKind) in SubIDStore(kind: kind, path: "/nonexistent/dir/sub\(kind)") }
         #expect(throws: RangeProvisioning.Failure.self) {
-            try RangeProvisioning.ensure(OwnerIdentity(name: "x", uid: 5), policies: [(.uid, AllocationPolicy(min: 10, max: 5, count: 1))], store: store)
+            try RangeProvisioning.ensure(OwnerIdentity(name: "x", uid: 5), policies: [(.uid, AllocationPolicy(min: 10, max: 5, count: 1))], store: store, inUse: { _ in .none })
         }
     }
 }

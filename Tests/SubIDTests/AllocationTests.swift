@@ -114,3 +114,65 @@ import Testing
         }
     }
 }
+
+/// Issue 20, finding 4: a new range never holds an id the name service uses.
+@Suite struct AllocationInUseTests {
+    static let policy = AllocationPolicy(min: 100000, max: 600100000, count: 65536)
+
+    @Test func enumeratedIDsAreSteppedOver() throws {
+        let inUse = IDsInUse(known: [100500], isInUse: { _ in false })
+        let range = try Allocator.firstFit(among: [], policy: Self.policy, kind: .uid, avoiding: inUse)
+        #expect(range == IDRange(start: 100501, count: 65536))
+        #expect(!range.contains(100500))
+    }
+
+    @Test func pointLookUpsCatchWhatEnumerationMisses() throws {
+        // A directory that does not enumerate: only getpwuid knows uid 165535 (the first
+        // candidate's last id) and 165536.
+        let inUse = IDsInUse(known: [], isInUse: { $0 == 165535 || $0 == 165536 })
+        let range = try Allocator.firstFit(among: [], policy: Self.policy, kind: .uid, avoiding: inUse)
+        #expect(!range.contains(165535) && !range.contains(165536))
+        #expect(range.start == 165537)
+    }
+
+    @Test func aNameServiceThatSaysEverythingIsTakenEndsInExhaustion() {
+        let inUse = IDsInUse(known: [], isInUse: { _ in true })
+        #expect(throws: AllocationError.exhausted(.uid, Self.policy)) {
+            try Allocator.firstFit(among: [], policy: Self.policy, kind: .uid, avoiding: inUse)
+        }
+    }
+
+    @Test func nothingInUseIsPlainFirstFit() throws {
+        let existing = [IDRange(start: 100000, count: 65536)!]
+        #expect(try Allocator.firstFit(among: existing, policy: Self.policy, kind: .uid, avoiding: .none)
+            == Allocator.firstFit(among: existing, policy: Self.policy, kind: .uid))
+    }
+}
+
+/// Issue 20, finding 3: owner names that would not read back as themselves are never written.
+@Suite struct OwnerNameTests {
+    @Test(arguments: ["1001:0:4294967295", "", "a\nb", "tab\there", "+nis", "-nis", "#comment", "del\u{7f}",
+                      String(repeating: "x", count: 1020)])
+    func refusedByEveryWriter(_ name: String) {
+        var file = SubIDFile(parsing: "anna:100000:65536\n")
+        let range = IDRange(start: 300000, count: 10)!
+        #expect(throws: SubIDEntry.InvalidOwner.self) { try file.append(SubIDEntry(owner: name, range: range)) }
+        #expect(throws: RangeEditError.self) { try file.grant(range, to: OwnerIdentity(name: name, uid: nil)) }
+        #expect(!file.isChanged)
+        #expect(file.serialized() == Array("anna:100000:65536\n".utf8))
+    }
+
+    @Test(arguments: ["anna", "1001", "user@EXAMPLE.COM", "dom\\user", "jörg", "a-b", "a+b", "a#b"])
+    func ordinaryNamesAreWritten(_ name: String) throws {
+        var file = SubIDFile()
+        try file.append(SubIDEntry(owner: name, range: IDRange(start: 300000, count: 10)!))
+        let back = SubIDFile(parsing: file.serialized()).entries
+        #expect(back == [SubIDEntry(owner: name, range: IDRange(start: 300000, count: 10)!)])
+    }
+
+    @Test func messagesShowControlCharactersEscaped() {
+        let error = SubIDEntry.InvalidOwner.controlCharacter("a\nb")
+        #expect(error.description.contains("a\\x0ab"))
+        #expect(!error.description.contains("\n"))
+    }
+}

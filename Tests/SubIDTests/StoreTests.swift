@@ -31,7 +31,7 @@ import Testing
     @Test func updateWritesBackupKeepsModeAndReleasesLock() throws {
         write("subuid", "# c\nfoo:100000:10", mode: 0o600)
         try store.update { (file: inout SubIDFile) throws(Never) in
-            file.append(SubIDEntry(owner: "bar", range: IDRange(start: 200000, count: 5)!))
+            file.appendUnchecked(SubIDEntry(owner: "bar", range: IDRange(start: 200000, count: 5)!))
         }
         #expect(read("subuid") == "# c\nfoo:100000:10\nbar:200000:5\n")
         #expect(read("subuid-") == "# c\nfoo:100000:10")
@@ -43,7 +43,7 @@ import Testing
     @Test func modeLosesTheBitsShadowDrops() throws {
         write("subuid", "foo:1:2\n", mode: 0o777)
         try store.update { (file: inout SubIDFile) throws(Never) in
-            file.append(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
+            file.appendUnchecked(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
         }
         #expect(mode("subuid") == 0o664)
     }
@@ -60,7 +60,7 @@ import Testing
         write("subuid", "foo:1:2\n")
         #expect(throws: (any Error).self) {
             try store.update { (file: inout SubIDFile) throws(Refusal) in
-                file.append(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
+                file.appendUnchecked(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
                 throw Refusal()
             }
         }
@@ -73,7 +73,7 @@ import Testing
         write("subuid", "foo:1:2\n")
         write("subuid.lock", "999999999\0")  // no such pid
         try store.update { (file: inout SubIDFile) throws(Never) in
-            file.append(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
+            file.appendUnchecked(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
         }
         #expect(read("subuid")?.hasSuffix("bar:10:5\n") == true)
         #expect(!Files.exists(directory + "/subuid.lock"))
@@ -85,7 +85,7 @@ import Testing
         func attempt() -> StoreError? {
             do {
                 try store.update { (file: inout SubIDFile) throws(Never) in
-                    file.append(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
+                    file.appendUnchecked(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
                 }
                 return nil
             } catch {
@@ -112,7 +112,7 @@ import Testing
     @Test func missingFileIsCreatedOnlyWhenAsked() throws {
         #expect(throws: StoreError.missing(path: directory + "/subuid")) { try store.read() }
         try store.update(createIfMissing: true) { (file: inout SubIDFile) throws(Never) in
-            file.append(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
+            file.appendUnchecked(SubIDEntry(owner: "bar", range: IDRange(start: 10, count: 5)!))
         }
         #expect(read("subuid") == "bar:10:5\n")
         #expect(mode("subuid") == 0o644)

@@ -1,5 +1,6 @@
 import Glibc
 import SubID
+import LinuxSys
 import Testing
 @testable import UserNic
 
@@ -30,16 +31,35 @@ import Testing
         var template = Array("/tmp/nicstore-XXXXXX".utf8CString)
         let dir = String(cString: mkdtemp(&template)!)
         let store = NicStore(path: dir + "/nics")
-        try store.update { db in
-            db.append(.init(owner: "a", type: "veth", link: "br0", hostInterface: "gone"))
-            db.append(.init(owner: "a", type: "veth", link: "br0", hostInterface: "live"))
+        try store.update { tx in
+            tx.database.append(.init(owner: "a", type: "veth", link: "br0", hostInterface: "gone"))
+            tx.database.append(.init(owner: "a", type: "veth", link: "br0", hostInterface: "live"))
         }
-        let pruned = try store.update { db in db.prune { $0 == "live" } }
+        let pruned = try store.update { tx in tx.database.prune { $0 == "live" } }
         #expect(pruned == 1)
-        let text = try store.update { db in String(decoding: db.serialized(), as: UTF8.self) }
+        let text = try store.update { tx in String(decoding: tx.database.serialized(), as: UTF8.self) }
         #expect(text == "a veth br0 live\n")
         var st = stat()
         lstat(dir + "/nics", &st)
         #expect(st.st_mode & 0o777 == 0o600)
+    }
+
+    /// Issue 20, finding 2: a commit inside the change is on disk before the change goes on (a
+    /// nic is recorded before it exists), and a writer's leftover temporary file is removed.
+    @Test func commitWritesBeforeTheChangeEndsAndStaleTemporariesGo() throws {
+        var template = Array("/tmp/nicstore-XXXXXX".utf8CString)
+        let dir = String(cString: mkdtemp(&template)!)
+        defer { _ = system("rm -rf '\(dir)'") }
+        let store = NicStore(path: dir + "/nics")
+        let stale = dir + "/nics.cioAbC123"
+        _ = stale.withCString { fopen($0, "w").map { fclose($0) } }
+        let seen: String = try store.update { (tx: inout NicStore.Transaction) throws(UserNic.Failure) -> String in
+            tx.database.append(.init(owner: "a", type: "veth", link: "br0", hostInterface: "veth1_abcd"))
+            try tx.commit()
+            let file = (try? Files.read(dir + "/nics")) ?? []
+            return String(decoding: file, as: UTF8.self)
+        }
+        #expect(seen == "a veth br0 veth1_abcd\n")
+        #expect(access(stale, F_OK) != 0)
     }
 }

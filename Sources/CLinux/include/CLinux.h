@@ -26,6 +26,14 @@ typedef struct { unsigned long bits[16]; } clinux_sigset;
 int clinux_block_interrupts(clinux_sigset *old);
 int clinux_restore_signals(const clinux_sigset *old);
 
+/* For a privileged helper that updates shared state on a caller's behalf (lxc-user-nic): the
+   limits a caller can lower to make a privileged write fail half-way (RLIMIT_FSIZE, _AS, _DATA,
+   _CPU) raised to unlimited and RLIMIT_NOFILE to at least 1024; SIGXFSZ, SIGTSTP, SIGTTIN and
+   SIGTTOU ignored (a full write then fails with EFBIG instead of killing, and a terminal cannot
+   stop the helper while it holds a lock). Children spawned with clinux_spawn* get the default
+   dispositions back. Returns 0, or -1 when RLIMIT_FSIZE could not be raised. */
+int clinux_harden_against_caller(void);
+
 /* open(2) is variadic and cannot be called from Swift with a mode. */
 int clinux_open(const char *path, int flags, unsigned int mode);
 int clinux_openat(int dirfd, const char *path, int flags, unsigned int mode);
@@ -52,6 +60,13 @@ int clinux_set_keepcaps(int on);
 
 /* 1 when fd lives on procfs (statfs f_type == PROC_SUPER_MAGIC), 0 when not, -1 on error. */
 int clinux_fd_is_on_procfs(int fd);
+
+/* Opens `name` (one component) below the procfs directory `dirfd` for a privileged write:
+   openat2 with RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS
+   (plain openat with O_NOFOLLOW where the kernel has no openat2), then the opened file must be
+   on procfs and on the same mount as `dirfd`. A bind mount or a link over the file fails with
+   EXDEV or ELOOP; a non-procfs file with EXDEV. O_CLOEXEC is always added. Returns fd or -1. */
+int clinux_open_proc_beneath(int dirfd, const char *name, int flags);
 
 /* pidfd_send_signal(2), which glibc 2.36 does not wrap; sig 0 probes that the process lives. */
 int clinux_pidfd_send_signal(int pidfd, int sig);

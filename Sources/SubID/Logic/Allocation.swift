@@ -11,6 +11,27 @@ public struct AllocationPolicy: Equatable, Sendable {
     }
 }
 
+/// Ids the name service already gives to accounts: uids of users for subordinate uids, gids of
+/// groups for subordinate gids. Why (issue 20, finding 4; shadow's CVE-2024-56433 class): a user
+/// whose subordinate range holds another account's id can map it and act as that account on
+/// shared files (NFS home directories, a bind mount). Directory users often start at 200000,
+/// inside the default SUB_UID_MIN..SUB_UID_MAX.
+public struct IDsInUse {
+    /// Every id enumeration reported (SSSD and LDAP often do not enumerate: then few or none).
+    public var known: [UInt32]
+    /// A point look-up (getpwuid/getgrgid), which works where enumeration does not; asked for the
+    /// first and the last id of each candidate range.
+    public var isInUse: (UInt32) -> Bool
+
+    public init(known: [UInt32], isInUse: @escaping (UInt32) -> Bool) {
+        self.known = known
+        self.isInUse = isInUse
+    }
+
+    /// Nothing in use (tests, and callers that manage ids themselves).
+    public static var none: IDsInUse { IDsInUse(known: [], isInUse: { _ in false }) }
+}
+
 public enum AllocationError: Error, Equatable, Sendable, CustomStringConvertible {
     case disabled(IDKind)
     case invalidConfiguration(IDKind, AllocationPolicy)
@@ -45,6 +66,30 @@ public enum Allocator {
         if min > max || count >= max || min + count - 1 > max {
             throw .invalidConfiguration(kind, policy)
         }
+    }
+
+    /// First fit that also steps over ids the name service uses: every enumerated id is a taken
+    /// range of one, and a candidate whose first or last id a point look-up finds in use is
+    /// retried past it.
+    public static func firstFit(
+        among existing: [IDRange], policy: AllocationPolicy, kind: IDKind, avoiding inUse: IDsInUse
+    ) throws(AllocationError) -> IDRange {
+        var taken = existing
+        taken.append(contentsOf: inUse.known.compactMap { IDRange(start: UInt64($0), count: 1) })
+        // Bounded: each retry takes one more id out; a name service that answers "in use" for
+        // everything must not keep a login waiting.
+        for _ in 0..<1024 {
+            let candidate = try firstFit(among: taken, policy: policy, kind: kind)
+            let last = candidate.last ?? candidate.start
+            if inUse.isInUse(candidate.start) {
+                taken.append(IDRange(start: UInt64(candidate.start), count: 1)!)
+            } else if inUse.isInUse(last) {
+                taken.append(IDRange(start: UInt64(last), count: 1)!)
+            } else {
+                return candidate
+            }
+        }
+        throw .exhausted(kind, policy)
     }
 
     public static func firstFit(

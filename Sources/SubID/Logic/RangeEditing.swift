@@ -31,7 +31,7 @@ extension SubIDFile {
             guard let entry = line.entry, !identity.owns(entry.owner), entry.range.overlaps(range) else { continue }
             throw .overlapsOtherOwner(range, entry, line: index + 1)
         }
-        append(SubIDEntry(owner: identity.name, range: range))
+        do { try append(SubIDEntry(owner: identity.name, range: range)) } catch { throw .invalidOwner(error) }
         return true
     }
 
@@ -65,13 +65,14 @@ extension SubIDFile {
             }
         }
         removeLines(at: doomed)
-        for tail in tails { append(tail) }
+        for tail in tails { appendUnchecked(tail) }
         return changed
     }
 }
 
 public enum RangeEditError: Error, Equatable, Sendable, CustomStringConvertible {
     case overlapsOtherOwner(IDRange, SubIDEntry, line: Int)
+    case invalidOwner(SubIDEntry.InvalidOwner)
     /// A caller gave up on the edit (another file of the same change failed).
     case abandoned
 
@@ -80,6 +81,7 @@ public enum RangeEditError: Error, Equatable, Sendable, CustomStringConvertible 
         case .overlapsOtherOwner(let range, let entry, let line):
             "\(range) overlaps \(entry.owner)'s \(entry.range) (line \(line)): choose a free range "
                 + "(`subid allocate` finds one) or revoke it from \(entry.owner) first"
+        case .invalidOwner(let error): error.description
         case .abandoned: "change abandoned"
         }
     }

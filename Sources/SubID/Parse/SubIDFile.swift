@@ -148,7 +148,15 @@ public struct SubIDFile: Sendable {
 
     // MARK: Changes
 
-    public mutating func append(_ entry: SubIDEntry) {
+    /// Adds an entry at the end. Its owner must survive the round trip through the file
+    /// (`SubIDEntry.validateOwner`): every writer comes through here.
+    public mutating func append(_ entry: SubIDEntry) throws(SubIDEntry.InvalidOwner) {
+        try SubIDEntry.validateOwner(entry.owner, range: entry.range)
+        appendUnchecked(entry)
+    }
+
+    /// For entries whose owner came from this file (a revoke's cut-off tail).
+    mutating func appendUnchecked(_ entry: SubIDEntry) {
         lines.append(Line(original: nil, kind: .entry(entry)))
         isChanged = true
     }

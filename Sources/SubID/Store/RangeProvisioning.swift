@@ -18,9 +18,11 @@ public enum RangeProvisioning {
     public enum Failure: Error, CustomStringConvertible {
         case allocation(AllocationError)
         case store(StoreError)
+        case invalidOwner(SubIDEntry.InvalidOwner)
 
         public var description: String {
             switch self {
+            case .invalidOwner(let error): error.description
             case .allocation(let error): error.description
             case .store(let error): error.description
             }
@@ -29,12 +31,17 @@ public enum RangeProvisioning {
 
     /// For each (kind, policy): keeps a range the user already holds, else appends a fresh one.
     /// Missing files are created. Policies are checked before any file is touched.
+    /// `inUse` gives, per kind, the ids the name service already uses (see `IDsInUse`); a new
+    /// range never contains one.
     public static func ensure(
-        _ identity: OwnerIdentity, policies: [(IDKind, AllocationPolicy)], store: (IDKind) -> SubIDStore
+        _ identity: OwnerIdentity, policies: [(IDKind, AllocationPolicy)], store: (IDKind) -> SubIDStore,
+        inUse: (IDKind) -> IDsInUse
     ) throws(Failure) -> [Outcome] {
         for (kind, policy) in policies {
             do { try Allocator.validate(policy, kind: kind) } catch { throw .allocation(error) }
         }
+        // Before any lock is taken: a name the files cannot hold is refused outright.
+        do { try SubIDEntry.validateOwner(identity.name) } catch { throw .invalidOwner(error) }
         var outcomes: [Outcome] = []
         func step(_ remaining: ArraySlice<(IDKind, AllocationPolicy)>) throws(Failure) {
             guard let (kind, policy) = remaining.first else { return }
@@ -44,10 +51,12 @@ public enum RangeProvisioning {
                         outcomes.append(Outcome(kind: kind, range: held, allocated: false))
                     } else {
                         let range: IDRange
-                        do throws(AllocationError) { range = try Allocator.firstFit(among: file.entries.map { $0.range }, policy: policy, kind: kind) } catch {
+                        do throws(AllocationError) { range = try Allocator.firstFit(among: file.entries.map { $0.range }, policy: policy, kind: kind, avoiding: inUse(kind)) } catch {
                             throw .allocation(error)
                         }
-                        file.append(SubIDEntry(owner: identity.name, range: range))
+                        do throws(SubIDEntry.InvalidOwner) { try file.append(SubIDEntry(owner: identity.name, range: range)) } catch {
+                            throw .invalidOwner(error)
+                        }
                         outcomes.append(Outcome(kind: kind, range: range, allocated: true))
                     }
                     try step(remaining.dropFirst())
