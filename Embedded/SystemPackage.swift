@@ -22,6 +22,8 @@ public struct Errno: RawRepresentable, Error, Hashable, CustomStringConvertible,
     public static var invalidArgument: Errno { Errno(rawValue: EINVAL) }
     public static var notPermitted: Errno { Errno(rawValue: EPERM) }
     public static var permissionDenied: Errno { Errno(rawValue: EACCES) }
+    public static var resourceTemporarilyUnavailable: Errno { Errno(rawValue: EAGAIN) }
+    public static var improperLink: Errno { Errno(rawValue: EXDEV) }
     public static var notSupported: Errno { Errno(rawValue: EOPNOTSUPP) }
     public static var operationNotSupportedByDevice: Errno { Errno(rawValue: ENODEV) }
 }

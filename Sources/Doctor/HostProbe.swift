@@ -60,7 +60,7 @@ public enum HostProbe {
     }
 
     static func interfaceExists(_ name: String) -> Bool {
-        guard InterfaceNames.isPlain(name) else { return false }
+        guard NetworkInterfaceName.isValid(name) else { return false }
         return if_nametoindex(name) != 0
     }
 
@@ -95,9 +95,4 @@ public enum HostProbe {
     }
 }
 
-enum InterfaceNames {
-    static func isPlain(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count < 16 && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") }
-    }
-}
 

@@ -30,40 +30,41 @@ extension Files {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
         var temporary = ""
-        var fd: Int32 = -1
+        var created: Descriptor? = nil
+        var lastError = Errno.fileExists
         for _ in 0..<100 {
             let suffix = (0..<6).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }
             temporary = (temporaryPrefix ?? target) + ".cio" + String(decoding: suffix, as: UTF8.self)
-            fd = clinux_open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd >= 0 || errno != EEXIST { break }
+            do {
+                created = try Descriptor.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o600)
+                break
+            } catch {
+                lastError = error
+                if error != .fileExists { break }
+            }
         }
-        guard fd >= 0 else { throw SystemError("create", temporary, Errno(rawValue: errno)) }
+        guard let file = created.take() else { throw SystemError("create", temporary, lastError) }
         var renamed = false
         defer { if !renamed { unlink(temporary) } }
-        do throws(SystemError) {
-            defer { close(fd) }
-            try writeAll(fd, bytes, path: temporary)
-            if let owner = attributes.owner, fchown(fd, owner.uid, owner.gid) != 0 {
-                throw SystemError("chown", temporary, Errno(rawValue: errno))
-            }
-            guard fchmod(fd, attributes.mode) == 0 else { throw SystemError("chmod", temporary, Errno(rawValue: errno)) }
-            if let times = attributes.times {
-                var values = [times.access, times.modification]
-                _ = futimens(fd, &values)
-            }
-            guard !durable || fsync(fd) == 0 else { throw SystemError("fsync", temporary, Errno(rawValue: errno)) }
-        } catch { throw error }
-        guard rename(temporary, target) == 0 else {
-            throw SystemError("rename \(temporary) to", target, Errno(rawValue: errno))
+        try writeAll(file, bytes, path: temporary)
+        let fd = file.rawValue
+        if let owner = attributes.owner {
+            do { _ = try valueOrErrno { fchown(fd, owner.uid, owner.gid) } } catch { throw SystemError("chown", temporary, error) }
         }
+        do { _ = try valueOrErrno { fchmod(fd, attributes.mode) } } catch { throw SystemError("chmod", temporary, error) }
+        if let times = attributes.times {
+            var values = [times.access, times.modification]
+            _ = futimens(fd, &values)
+        }
+        if durable {
+            do { _ = try valueOrErrno { fsync(fd) } } catch { throw SystemError("fsync", temporary, error) }
+        }
+        _ = consume file
+        do { _ = try valueOrErrno { rename(temporary, target) } } catch { throw SystemError("rename \(temporary) to", target, error) }
         renamed = true
         guard durable else { return }
         let slash = target.lastIndex(of: "/")
         let directory = slash.map { $0 == target.startIndex ? "/" : String(target[..<$0]) } ?? "."
-        let dirfd = clinux_open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
-        if dirfd >= 0 {
-            _ = fsync(dirfd)
-            close(dirfd)
-        }
+        if let dir = try? Descriptor.open(directory, O_RDONLY | O_DIRECTORY) { _ = fsync(dir.rawValue) }
     }
 }

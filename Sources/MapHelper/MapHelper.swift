@@ -21,7 +21,7 @@ public enum MapHelper {
 
         // 1. Arguments and target.
         guard let first = startup.arguments.first, let target = MapTarget.parse(first) else { usage() }
-        let directory: Int32
+        let directory: Descriptor
         do { directory = try target.openDirectory() } catch {
             switch error {
             case .cannotOpen(let pid): fail("Could not open proc directory for target \(pid)")
@@ -41,8 +41,8 @@ public enum MapHelper {
         }
 
         // 3. The target must be the caller's: its /proc directory is owned by its euid and egid.
-        var st = stat()
-        guard fstat(directory, &st) == 0 else { fail("Could not stat directory for target \(targetLabel)") }
+        let st: stat
+        do { st = try directory.status() } catch { fail("Could not stat directory for target \(targetLabel)") }
         let account = caller.account
         // A refusal of an identified caller goes to the audit log and syslog as well as stderr.
         func refuse(_ message: String) -> Never {

@@ -38,22 +38,24 @@ public enum MapTargetError: Error, Equatable {
 }
 
 extension MapTarget {
-    /// Opens (or, for fd:N, checks) the target's /proc directory. The caller owns the returned fd
-    /// only when it differs from N.
-    public func openDirectory() throws(MapTargetError) -> Int32 {
+    /// Opens (or, for fd:N, checks and duplicates) the target's /proc directory; the result is
+    /// ours to close either way.
+    public func openDirectory() throws(MapTargetError) -> Descriptor {
         switch self {
         case .pid(let pid):
-            let fd = clinux_open("/proc/\(pid)/", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, 0)
-            guard fd >= 0 else { throw .cannotOpen(pid: pid) }
-            return fd
+            do { return try Descriptor.open("/proc/\(pid)/", O_RDONLY | O_DIRECTORY | O_NOFOLLOW) } catch {
+                throw .cannotOpen(pid: pid)
+            }
         case .descriptor(let fd):
             var st = stat()
             guard fstat(fd, &st) == 0 else { throw .badDescriptor }
             // Why: shadow 4.14's first fd: version wrote uid_map under any directory the caller
             // opened (a symlink there overwrote root's files); only procfs directories count.
             if clinux_s_isdir(st.st_mode) != 0 {
-                guard clinux_fd_is_on_procfs(fd) == 1 else { throw .badDescriptor }
-                return fd
+                let directory: Descriptor
+                do { directory = try Descriptor.duplicating(fd) } catch { throw .badDescriptor }
+                guard directory.isOnProcfs else { throw .badDescriptor }
+                return directory
             }
             return try directory(ofPidfd: fd)
         }
@@ -62,7 +64,7 @@ extension MapTarget {
     /// A pidfd names a process, not a directory: find its PID in our fdinfo, open /proc/PID, and
     /// then make sure the pidfd's process is still alive — if it is, the PID cannot have been
     /// reused between the two steps, so the directory is that process's.
-    private func directory(ofPidfd pidfd: Int32) throws(MapTargetError) -> Int32 {
+    private func directory(ofPidfd pidfd: Int32) throws(MapTargetError) -> Descriptor {
         guard let info = try? Files.read("/proc/self/fdinfo/\(pidfd)", followSymlinks: true, limit: 1 << 16) else {
             throw .badDescriptor
         }
@@ -70,13 +72,10 @@ extension MapTarget {
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Pid:") }),
             let pid = Int32(line.dropFirst(4).trimmingBlanks()), pid > 0
         else { throw .badDescriptor }
-        let fd = clinux_open("/proc/\(pid)/", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, 0)
-        guard fd >= 0 else { throw .badDescriptor }
-        guard clinux_pidfd_send_signal(pidfd, 0) == 0 else {
-            close(fd)
-            throw .badDescriptor
-        }
-        return fd
+        let directory: Descriptor
+        do { directory = try Descriptor.open("/proc/\(pid)/", O_RDONLY | O_DIRECTORY | O_NOFOLLOW) } catch { throw .badDescriptor }
+        guard clinux_pidfd_send_signal(pidfd, 0) == 0 else { throw .badDescriptor }
+        return directory
     }
 }
 

@@ -1,15 +1,6 @@
-/// Network interface names as lxc-user-nic takes and makes them.
+/// The host-side names lxc-user-nic makes (which names are valid at all is
+/// `NetworkInterfaceName`'s, in LinuxSys).
 public enum InterfaceName {
-    /// IFNAMSIZ less its NUL.
-    public static let maximumLength = 15
-
-    /// A name the kernel takes and no path trick can hide in: 1-15 bytes, no '/', ':', blank or
-    /// control character, not "." or "..".
-    public static func isValid(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard !bytes.isEmpty, bytes.count <= maximumLength, name != ".", name != ".." else { return false }
-        return bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: ":") }
-    }
 
     static let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
 

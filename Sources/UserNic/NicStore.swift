@@ -41,7 +41,7 @@ public struct NicStore: Sendable {
         public mutating func commit() throws(UserNic.Failure) {
             let bytes = database.serialized()
             guard bytes != written else { return }
-            do { try store.replace(with: bytes) } catch { throw UserNic.Failure(error) }
+            do { try store.replace(with: bytes) } catch { throw .database(error) }
             written = bytes
         }
     }
@@ -53,13 +53,12 @@ public struct NicStore: Sendable {
         if !directory.isEmpty && !Files.exists(directory) && mkdir(directory, 0o755) == 0 && geteuid() == 0 {
             _ = chown(directory, 0, 0)
         }
-        let fd: Int32
-        do { fd = try lockCurrentFile() } catch { throw UserNic.Failure(error) }
-        defer { close(fd) }
+        let locked: Descriptor
+        do { locked = try lockCurrentFile() } catch { throw .database(error) }
         removeStaleTemporaries(in: directory.isEmpty ? "." : directory)
         let before: [UInt8]
-        do { before = try Files.readAll(fd, path: path, limit: 16 << 20) } catch {
-            throw UserNic.Failure(Failure.system("read \(path)", error.errno))
+        do { before = try Files.readAll(locked, path: path, limit: 16 << 20) } catch {
+            throw .database(.system("read \(path)", error.errno))
         }
         var transaction = Transaction(database: NicDatabase(parsing: before), store: self, written: before)
         let result = try change(&transaction)
@@ -85,36 +84,55 @@ public struct NicStore: Sendable {
         for name in doomed { _ = unlink(directory + "/" + name) }
     }
 
-    private func lockCurrentFile() throws(Failure) -> Int32 {
+    /// The lock lives as long as the returned descriptor (closing it releases the lock).
+    private func lockCurrentFile() throws(Failure) -> Descriptor {
         var waited = 0
         while true {
-            let fd = clinux_open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            guard fd >= 0 else { throw .system("open \(path)", Errno(rawValue: errno)) }
-            if geteuid() == 0 { _ = fchown(fd, 0, 0) }
-            var lock = flock()
-            lock.l_type = Int16(F_WRLCK)
-            lock.l_whence = Int16(SEEK_SET)
-            // Polled, not F_SETLKW: a wait with a bound and no signal handler to install.
-            while clinux_fcntl(fd, F_SETLK, &lock) != 0 {
-                let e = errno
-                guard e == EINTR || e == EAGAIN || e == EACCES else {
-                    close(fd)
-                    throw .system("lock \(path)", Errno(rawValue: e))
-                }
-                guard waited < Self.lockTimeoutMilliseconds else {
-                    close(fd)
-                    throw .lockTimeout(path, seconds: Self.lockTimeoutMilliseconds / 1000)
-                }
-                var pause = timespec(tv_sec: 0, tv_nsec: 5_000_000)
-                _ = nanosleep(&pause, nil)
-                waited += 5
-            }
-            var held = stat(), current = stat()
-            if fstat(fd, &held) == 0 && lstat(path, &current) == 0 && held.st_ino == current.st_ino && held.st_dev == current.st_dev {
-                return fd
-            }
-            close(fd)  // replaced while we waited: lock the new one
+            let file = try openDatabase()
+            try waitForLock(on: file, waited: &waited)
+            if isCurrent(file) { return file }
+            // replaced while we waited: lock the new one
         }
+    }
+
+    private func openDatabase() throws(Failure) -> Descriptor {
+        let file: Descriptor
+        do { file = try Descriptor.open(path, O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o600) } catch {
+            throw .system("open \(path)", error)
+        }
+        if geteuid() == 0 { _ = fchown(file.rawValue, 0, 0) }
+        return file
+    }
+
+    /// Polled, not F_SETLKW: a wait with a bound and no signal handler to install.
+    private func waitForLock(on file: borrowing Descriptor, waited: inout Int) throws(Failure) {
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        let fd = file.rawValue
+        while true {
+            do {
+                _ = try valueOrErrno { clinux_fcntl(fd, F_SETLK, &lock) }
+                return
+            } catch {
+                guard error == .resourceTemporarilyUnavailable || error == .permissionDenied else {
+                    throw .system("lock \(path)", error)
+                }
+            }
+            guard waited < Self.lockTimeoutMilliseconds else {
+                throw .lockTimeout(path, seconds: Self.lockTimeoutMilliseconds / 1000)
+            }
+            var pause = timespec(tv_sec: 0, tv_nsec: 5_000_000)
+            _ = nanosleep(&pause, nil)
+            waited += 5
+        }
+    }
+
+    /// Whether the locked file is still the one the path names.
+    private func isCurrent(_ file: borrowing Descriptor) -> Bool {
+        var current = stat()
+        guard let held = try? file.status(), lstat(path, &current) == 0 else { return false }
+        return held.st_ino == current.st_ino && held.st_dev == current.st_dev
     }
 
     fileprivate func replace(with bytes: [UInt8]) throws(Failure) {

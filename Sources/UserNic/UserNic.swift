@@ -9,40 +9,35 @@ import SystemPackage
 /// real uid only, and every step that must be the caller's (opening the target's netns, renaming
 /// the peer inside it, proving privilege over it) runs with the caller's effective uid.
 public enum UserNic {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-        /// The kernel's answer when a netlink request failed (EEXIST for a taken name, ...).
-        public let netlinkErrno: Errno?
-
-        init(_ description: String) { self.description = description; netlinkErrno = nil }
-
-        init(_ failure: NetlinkSession.Failure) { description = failure.description; netlinkErrno = failure.errno }
-
-        init(_ failure: NetlinkReader.Failure) { self.init(.protocolError(failure)) }
-
-        init(_ failure: NicStore.Failure) { self.init(failure.description) }
-    }
-
     static let nsfsMagic: UInt = 0x6e73_6673
 
     // MARK: Running as the caller
 
     /// Runs `body` with the caller's effective uid (saved uid stays 0 to come back).
-    static func asCaller<R>(_ uid: UInt32, _ body: () throws(Failure) -> R) throws(Failure) -> R {
-        guard setresuid(UInt32.max, uid, UInt32.max) == 0 else { throw Failure("cannot switch to uid \(uid)") }
+    static func asCaller<R: ~Copyable>(_ uid: UInt32, _ body: () throws(Failure) -> R) throws(Failure) -> R {
+        guard setresuid(UInt32.max, uid, UInt32.max) == 0 else { throw .cannotSwitchUID(uid) }
         defer { _ = setresuid(UInt32.max, 0, UInt32.max) }
         return try body()
     }
 
     /// Enters the network namespace of `fd`, runs `body`, comes back to ours.
-    static func inNamespace<R>(_ fd: Int32, _ body: () throws(Failure) -> R) throws(Failure) -> R {
-        let home = clinux_open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC, 0)
-        guard home >= 0 else { throw Failure("cannot open our own network namespace: \(Errno(rawValue: errno))") }
-        defer { close(home) }
-        guard clinux_setns_net(fd) == 0 else { throw Failure("cannot enter the network namespace: \(Errno(rawValue: errno))") }
+    static func inNamespace<R>(_ namespace: borrowing Descriptor, _ body: () throws(Failure) -> R) throws(Failure) -> R {
+        let home = try ownNetworkNamespace()
+        return try run(body, in: namespace, returningTo: home)
+    }
+
+    private static func ownNetworkNamespace() throws(Failure) -> Descriptor {
+        do { return try Descriptor.open("/proc/self/ns/net", O_RDONLY) } catch { throw .ownNamespaceUnavailable(error) }
+    }
+
+    private static func run<R>(
+        _ body: () throws(Failure) -> R, in namespace: borrowing Descriptor, returningTo home: borrowing Descriptor
+    ) throws(Failure) -> R {
+        let target = namespace.rawValue, back = home.rawValue
+        do { _ = try valueOrErrno { clinux_setns_net(target) } } catch { throw .cannotEnterNamespace(error) }
         defer {
             // Why: failing to return would leave the rest of a root process in the caller's netns.
-            if clinux_setns_net(home) != 0 { _exit(1) }
+            if clinux_setns_net(back) != 0 { _exit(1) }
         }
         return try body()
     }
@@ -52,7 +47,7 @@ public enum UserNic {
         var sequence: UInt32 = 0
 
         init() throws(Failure) {
-            do { socket = try NetlinkSocket() } catch { throw Failure("cannot open a netlink socket: \(error)") }
+            do { socket = try NetlinkSocket() } catch { throw .netlinkSocket("\(error)") }
         }
 
         mutating func next() -> UInt32 { sequence &+= 1; return sequence }
@@ -61,7 +56,7 @@ public enum UserNic {
             let replies: [NetlinkReader.Message]
             do { replies = try NetlinkSession.transact(LinkRequest.get(name: name, sequence: next()), over: &socket) } catch {
                 if error.errno == .operationNotSupportedByDevice { return nil }
-                throw Failure(error)
+                throw .netlink(error)
             }
             guard let first = replies.first else { return nil }
             do { return try NetlinkReader.link(first) } catch { throw Failure(error) }
@@ -70,9 +65,9 @@ public enum UserNic {
         mutating func link(index: Int32) throws(Failure) -> NetlinkReader.Link {
             let replies: [NetlinkReader.Message]
             do { replies = try NetlinkSession.transact(LinkRequest.get(index: index, sequence: next()), over: &socket) } catch {
-                throw Failure(error)
+                throw .netlink(error)
             }
-            guard let first = replies.first else { throw Failure("no link with index \(index)") }
+            guard let first = replies.first else { throw .noLinkWithIndex(index) }
             do { return try NetlinkReader.link(first) } catch { throw Failure(error) }
         }
 
@@ -80,7 +75,7 @@ public enum UserNic {
         mutating func allNames() throws(Failure) -> Set<String> {
             let replies: [NetlinkReader.Message]
             do { replies = try NetlinkSession.transact(LinkRequest.dump(sequence: next()), over: &socket) } catch {
-                throw Failure(error)
+                throw .netlink(error)
             }
             var names = Set<String>()
             for reply in replies {
@@ -90,7 +85,7 @@ public enum UserNic {
         }
 
         mutating func run(_ make: (UInt32) -> NetlinkRequest) throws(Failure) {
-            do { _ = try NetlinkSession.transact(make(next()), over: &socket) } catch { throw Failure(error) }
+            do { _ = try NetlinkSession.transact(make(next()), over: &socket) } catch { throw .netlink(error) }
         }
 
         func close() { socket.close() }
@@ -103,15 +98,12 @@ public enum UserNic {
         user: String, groups: [String], usernet: Usernet, store: NicStore
     ) throws(Failure) -> String {
         // CVE-2017-5985: the target's netns is opened with the caller's rights, not root's.
-        let netns: Int32 = try asCaller(callerUID) { () throws(Failure) in
-            let fd = clinux_open("/proc/\(pid)/ns/net", O_RDONLY | O_CLOEXEC, 0)
-            guard fd >= 0 else {
-                throw Failure("User \(user) may not modify netns for pid \(pid): \(Errno(rawValue: errno))")
+        let netns: Descriptor = try asCaller(callerUID) { () throws(Failure) in
+            do throws(Errno) { return try Descriptor.open("/proc/\(pid)/ns/net", O_RDONLY) } catch {
+                throw .netnsNotPermitted(user: user, pid: pid, error)
             }
-            return fd
         }
-        defer { close(netns) }
-        guard clinux_fs_magic(netns) == nsfsMagic else { throw Failure("/proc/\(pid)/ns/net is not a network namespace") }
+        guard clinux_fs_magic(netns.rawValue) == nsfsMagic else { throw .notNetworkNamespace(path: "/proc/\(pid)/ns/net") }
 
         let allowance = usernet.allowance(user: user, groups: groups, type: type, link: link)
         var links = try Links()
@@ -125,13 +117,13 @@ public enum UserNic {
             let owner: String
             switch transaction.database.ownerForNextNic(user: user, allowance: allowance, type: type, link: link) {
             case .success(let o): owner = o
-            case .failure(let refusal): throw Failure(refusal.description)
+            case .failure(let refusal): throw .quota(refusal)
             }
             var mtu: UInt32 = 1500
             var master: Int32?
             var openVSwitchBridge: String?
             if link != "none" {
-                guard let bridge = try links.link(named: link) else { throw Failure("bridge \(link) does not exist") }
+                guard let bridge = try links.link(named: link) else { throw .noSuchBridge(link) }
                 mtu = bridge.mtu ?? 1500
                 // LXC's rule: a link that is not a Linux bridge is taken for an Open vSwitch bridge.
                 if bridge.kind == "bridge" { master = bridge.index } else { openVSwitchBridge = link }
@@ -161,7 +153,7 @@ public enum UserNic {
                     throw error
                 }
                 do throws(Failure) {
-                    try links.run { LinkRequest.createVeth(host: host, peer: peer, peerNamespaceFD: netns, mtu: mtu,
+                    try links.run { LinkRequest.createVeth(host: host, peer: peer, peerNamespaceFD: netns.rawValue, mtu: mtu,
                                                            hostAddress: mac, sequence: $0) }
                     temporaryPeer = peer
                     break
@@ -170,11 +162,11 @@ public enum UserNic {
                     transaction.database.remove(hostInterface: host)
                     guard error.netlinkErrno == .fileExists else { try? transaction.commit(); throw error }
                     tries += 1
-                    guard tries < 100 else { try? transaction.commit(); throw Failure("no free host interface name") }
+                    guard tries < 100 else { try? transaction.commit(); throw .noFreeHostName }
                 }
             }
             do throws(Failure) {
-                guard let hostLink = try links.link(named: host) else { throw Failure("\(host) vanished after creation") }
+                guard let hostLink = try links.link(named: host) else { throw .vanished("\(host) vanished after creation") }
                 try links.run { LinkRequest.set(index: hostLink.index, master: master, up: true, sequence: $0) }
                 if let openVSwitchBridge { try OpenVSwitch.addPort(bridge: openVSwitchBridge, port: host) }
                 // The rename inside the container's netns runs as the caller: it needs CAP_NET_ADMIN
@@ -183,11 +175,11 @@ public enum UserNic {
                     try asCaller(callerUID) { () throws(Failure) -> (String, Int32) in
                         var inside = try Links()
                         defer { inside.close() }
-                        guard let peer = try inside.link(named: temporaryPeer) else { throw Failure("peer \(temporaryPeer) not found") }
+                        guard let peer = try inside.link(named: temporaryPeer) else { throw .vanished("peer \(temporaryPeer) not found") }
                         do throws(Failure) {
                             try inside.run { LinkRequest.rename(index: peer.index, to: nicName ?? "eth%d", sequence: $0) }
                         } catch {
-                            throw Failure("Error renaming netdev \(temporaryPeer) to \(nicName ?? "eth%d") in container: \(error)")
+                            throw .renameFailed(from: temporaryPeer, to: nicName ?? "eth%d", cause: error.description)
                         }
                         let renamed = try inside.link(index: peer.index)
                         return (renamed.name ?? temporaryPeer, peer.index)
@@ -219,14 +211,11 @@ public enum UserNic {
     ) throws(Failure) {
         // CVE-2018-6556 / CVE-2022-47952: the path is opened as the caller, must be a namespace
         // file, and every failure reads the same, so nothing is learnt about other files.
-        let opaque = Failure("Failed while opening netns file for \"\(netnsPath)\"")
-        let netns: Int32 = try asCaller(callerUID) { () throws(Failure) in
-            let fd = clinux_open(netnsPath, O_RDONLY | O_CLOEXEC, 0)
-            guard fd >= 0 else { throw opaque }
-            return fd
+        let opaque = Failure.netnsFileUnusable(path: netnsPath)
+        let netns: Descriptor = try asCaller(callerUID) { () throws(Failure) in
+            do throws(Errno) { return try Descriptor.open(netnsPath, O_RDONLY) } catch { throw opaque }
         }
-        defer { close(netns) }
-        guard clinux_fs_magic(netns) == nsfsMagic else { throw opaque }
+        guard clinux_fs_magic(netns.rawValue) == nsfsMagic else { throw opaque }
         // Privileged over that netns: deleting "lo" as the caller answers EOPNOTSUPP there, EPERM elsewhere.
         let privileged: Bool = try inNamespace(netns) { () throws(Failure) in
             try asCaller(callerUID) { () throws(Failure) in
@@ -239,8 +228,8 @@ public enum UserNic {
                 return false
             }
         }
-        guard privileged else { throw Failure("Process is not privileged over network namespace") }
-        guard let hostInterface else { throw Failure("Caller is not allowed to delete network device \"(null)\"") }
+        guard privileged else { throw .notPrivilegedOverNetns }
+        guard let hostInterface else { throw .notAllowedToDelete(hostInterface: nil) }
         let owners = Set(usernet.allowance(user: user, groups: groups, type: type, link: link).quotas.map { $0.owner })
         var links = try Links()
         defer { links.close() }
@@ -248,7 +237,7 @@ public enum UserNic {
             // CVE-2026-39402: only a nic the database records for this caller, type and link.
             guard transaction.database.entries.contains(where: {
                 owners.contains($0.owner) && $0.type == type && $0.link == link && $0.hostInterface == hostInterface
-            }) else { throw Failure("Caller is not allowed to delete network device \"\(hostInterface)\"") }
+            }) else { throw .notAllowedToDelete(hostInterface: hostInterface) }
             if link != "none", let bridge = try links.link(named: link), bridge.kind != "bridge" {
                 // Open vSwitch, as LXC does it: only the port goes. The veth dies with its netns, and
                 // its line stays until then (pruned once the device is gone), so the quota still

@@ -1,3 +1,5 @@
+import LinuxSys
+
 /// lxc-user-nic's command line (LXC 2.1+):
 /// `create LXCPATH NAME PID TYPE BRIDGE [NICNAME]` and `delete LXCPATH NAME NETNS_PATH TYPE BRIDGE [HOSTVETH]`.
 public enum UserNicCommand: Equatable, Sendable {
@@ -29,8 +31,8 @@ public enum UserNicCommand: Equatable, Sendable {
         let last = arguments.count == 7 ? arguments[6] : nil
         // Why: TYPE and LINK go into /run/lxc/nics as words; LINK names an interface or "none".
         guard isWord(type) else { return .failure(.badName(type)) }
-        guard link == "none" || InterfaceName.isValid(link) else { return .failure(.badName(link)) }
-        if let last, !InterfaceName.isValid(last) { return .failure(.badName(last)) }
+        guard link == "none" || NetworkInterfaceName.isValid(link) else { return .failure(.badName(link)) }
+        if let last, !NetworkInterfaceName.isValid(last) { return .failure(.badName(last)) }
         switch arguments[0] {
         case "create":
             let text = arguments[3]

@@ -36,5 +36,5 @@ do throws(UserNic.Failure) {
 } catch {
     let operation: String = switch command { case .create: "create-nic"; case .delete: "delete-nic" }
     Audit.refused(operation: operation, account: me.name, id: startup.realUID, program: "lxc-user-nic", reason: "\(error)")
-    HelperOutput.fail("lxc-user-nic", "\(error)")
+    HelperOutput.fail("lxc-user-nic", "\(error)", status: error.exitStatus)
 }

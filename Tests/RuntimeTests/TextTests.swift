@@ -1,5 +1,7 @@
 @testable import Runtime
 import Testing
+import SystemPackage
+import UserNic
 
 @Suite struct TextTests {
     @Test func includesFindsTheBytesAnywhere() {
@@ -14,5 +16,14 @@ import Testing
 
     @Test func trimmingBlanksKeepsInnerBlanks() {
         #expect(" \t allow list \t".trimmingBlanks == "allow list")
+    }
+}
+
+/// The monitor retries lxc-user-nic on one exit status; the helper must use that same status.
+@Suite struct HelperContractTests {
+    @Test func userNicRetryStatusIsTheHelpers() {
+        #expect(Helpers.userNicRetryStatus == UserNic.retryExitStatus)
+        #expect(UserNic.Failure.netnsNotPermitted(user: "u", pid: 1, Errno(rawValue: 13)).exitStatus == UserNic.retryExitStatus)
+        #expect(UserNic.Failure.notPrivilegedOverNetns.exitStatus == 1)
     }
 }

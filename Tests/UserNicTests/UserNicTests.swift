@@ -6,9 +6,9 @@ import Testing
 
 @Suite struct UserNicTests {
     @Test func interfaceNames() {
-        for good in ["eth0", "veth1000_aB9z", "a", "br-lan.10", String(repeating: "x", count: 15)] { #expect(InterfaceName.isValid(good), "\(good)") }
+        for good in ["eth0", "veth1000_aB9z", "a", "br-lan.10", String(repeating: "x", count: 15)] { #expect(NetworkInterfaceName.isValid(good), "\(good)") }
         for bad in ["", ".", "..", "a/b", "eth0:1", "a b", String(repeating: "x", count: 16), "tab\t", "é"] {
-            #expect(!InterfaceName.isValid(bad), "\(bad)")
+            #expect(!NetworkInterfaceName.isValid(bad), "\(bad)")
         }
     }
 
@@ -20,7 +20,7 @@ import Testing
     @Test func hostVethNamesAsLXC() {
         var g = Fixed(value: 1)
         let small = InterfaceName.hostVeth(uid: 5001, using: &g)
-        #expect(small.hasPrefix("veth5001_") && small.count == 13 && InterfaceName.isValid(small))
+        #expect(small.hasPrefix("veth5001_") && small.count == 13 && NetworkInterfaceName.isValid(small))
         let large = InterfaceName.hostVeth(uid: 70000, using: &g)
         #expect(large.hasPrefix("veth") && large.count == 10 && !large.contains("_"))
         #expect(InterfaceName.hostVeth(uid: 65536, using: &g).count == 14)

@@ -233,7 +233,7 @@ public enum ConfigParser {
     }
 
     static func checkInterfaceName(_ name: String) throws(Problem) {
-        guard name.utf8.count <= 15, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: ":") }) else {
+        guard name.isEmpty || NetworkInterfaceName.isValid(name) else {
             throw Problem("invalid interface name \"\(name)\" (at most 15 bytes, no '/', ':' or blanks)")
         }
     }

@@ -34,5 +34,8 @@ public enum Helpers {
         return nil
     }
 
-    public static func idMapper(_ name: String) -> String? { HelperLocator.find(name) }
+    /// lxc-user-nic's exit status for "the container's netns cannot be opened as you yet" (our
+    /// helper's `UserNic.retryExitStatus`; a test keeps the two equal): the monitor runs it again
+    /// once init has switched to root.
+    public static let userNicRetryStatus: Int32 = 3
 }

@@ -160,12 +160,14 @@ public enum Monitor {
         // lxc-user-nic opens /proc/PID/ns/net as us: in the instant between the child's switch to
         // root and its PR_SET_DUMPABLE it cannot. That refusal comes before any veth is made, so
         // once the child says it has switched, the helper is simply run again.
-        if let userNic, nicResults.contains(where: { $0.1.map { $0.status != 0 && $0.output.includes("may not modify netns") } ?? false }) {
+        // Ours says so with its own exit status (LXC's exits 1 for every refusal, so with LXC's
+        // helper this race is not retried).
+        if let userNic, nicResults.contains(where: { $0.1?.status == Helpers.userNicRetryStatus }) {
             var byte: UInt8 = 0
             _ = read(child.switched_fd, &byte, 1)
             log("lxc-user-nic raced the container's switch to root; running it again")
             nicResults = nicResults.map { net, result in
-                guard let result, result.status != 0, result.output.includes("may not modify netns") else { return (net, result) }
+                guard let result, result.status == Helpers.userNicRetryStatus else { return (net, result) }
                 return (net, startNic(net, userNic)?.finish())
             }
         }

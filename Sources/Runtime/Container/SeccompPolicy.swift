@@ -150,12 +150,11 @@ public enum SeccompPolicy {
             let rc = cmps.withUnsafeBufferPointer { seccomp_rule_add_array(ctx, rule.action, number, UInt32(cmps.count), $0.baseAddress) }
             guard rc == 0 else { throw RuntimeError("seccomp policy: cannot add a rule for \(rule.syscall): \(String(cString: strerror(-rc)))") }
         }
-        let fd = ccontainer_memfd("seccomp")
-        guard fd >= 0 else { throw RuntimeError("memfd_create failed") }
-        defer { close(fd) }
-        guard seccomp_export_bpf(ctx, fd) == 0 else { throw RuntimeError("seccomp_export_bpf failed") }
-        _ = lseek(fd, 0, SEEK_SET)
-        do { return try Files.readAll(fd, path: "seccomp", limit: 1 << 20) } catch { throw RuntimeError("cannot read the BPF program: \(error)") }
+        let raw = ccontainer_memfd("seccomp")
+        guard raw >= 0 else { throw RuntimeError("memfd_create failed") }
+        let memory = Descriptor(adopting: raw)
+        guard seccomp_export_bpf(ctx, memory.rawValue) == 0 else { throw RuntimeError("seccomp_export_bpf failed") }
+        do { return try Files.readAll(memory, path: "seccomp", limit: 1 << 20) } catch { throw RuntimeError("cannot read the BPF program: \(error)") }
     }
 }
 

@@ -67,21 +67,16 @@ final class ShadowLock {
     private func attemptLinkLock() throws(StoreError) {
         let pid = getpid()
         let pidPath = "\(target).\(pid)"
-        let fd: Int32
+        let file: Descriptor
         do {
-            fd = try valueOrErrno {
-                clinux_open(pidPath, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            }
+            file = try Descriptor.open(pidPath, O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW, mode: 0o600)
         } catch { throw .lockFailed(lock: lockPath, SystemError("create", pidPath, error)) }
         defer { unlink(pidPath) }
-        do {
-            try Files.writeAll(fd, Array("\(pid)".utf8) + [0], path: pidPath)
-            _ = fdatasync(fd)
-            close(fd)
-        } catch {
-            close(fd)
+        do { try Files.writeAll(file, Array("\(pid)".utf8) + [0], path: pidPath) } catch {
             throw .lockFailed(lock: lockPath, error)
         }
+        _ = fdatasync(file.rawValue)
+        _ = consume file
         if try linkAndCheck(pidPath) { return }
         // The lock exists: steal it only if its owner is gone.
         let content: [UInt8]
@@ -103,14 +98,13 @@ final class ShadowLock {
     /// link(2) is atomic on every filesystem shadow supports; the link count check catches NFS
     /// servers that report failure after succeeding (or the reverse).
     private func linkAndCheck(_ pidPath: String) throws(StoreError) -> Bool {
-        if link(pidPath, lockPath) == 0 {
-            var st = stat()
-            if stat(pidPath, &st) == 0 && st.st_nlink == 2 { return true }
-            unlink(lockPath)
-            throw .lockFailed(lock: lockPath, SystemError("link", lockPath, .fileExists))
+        do { _ = try valueOrErrno { link(pidPath, lockPath) } } catch {
+            if error == .fileExists { return false }
+            throw .lockFailed(lock: lockPath, SystemError("link", lockPath, error))
         }
-        let error = Errno(rawValue: errno)
-        if error == .fileExists { return false }
-        throw .lockFailed(lock: lockPath, SystemError("link", lockPath, error))
+        var st = stat()
+        if stat(pidPath, &st) == 0 && st.st_nlink == 2 { return true }
+        unlink(lockPath)
+        throw .lockFailed(lock: lockPath, SystemError("link", lockPath, .fileExists))
     }
 }

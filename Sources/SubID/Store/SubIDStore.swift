@@ -40,21 +40,20 @@ public struct SubIDStore: Sendable {
     public var exists: Bool { Files.exists(path) }
 
     private func load(missingOK: Bool) throws(StoreError) -> Snapshot? {
-        let fd: Int32
+        let file: Descriptor
         do {
-            fd = try valueOrErrno { clinux_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0) }
+            file = try Descriptor.open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK)
         } catch {
             if error == .noSuchFileOrDirectory && missingOK { return nil }
             if error == .noSuchFileOrDirectory { throw .missing(path: path) }
             if error == .tooManySymbolicLinkLevels { throw .symlink(path: path) }
             throw .io(SystemError("open", path, error))
         }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .io(SystemError("stat", path, Errno(rawValue: errno))) }
+        let st: stat
+        do { st = try file.status() } catch { throw .io(SystemError("stat", path, error)) }
         guard clinux_s_isreg(st.st_mode) != 0 else { throw .notRegularFile(path: path) }
         do {
-            return Snapshot(file: SubIDFile(parsing: try Files.readAll(fd, path: path)), status: st)
+            return Snapshot(file: SubIDFile(parsing: try Files.readAll(file, path: path)), status: st)
         } catch { throw .io(error) }
     }
 
