@@ -26,7 +26,7 @@ BENCH_PACKAGES = hyperfine
 
 SHELL = /bin/bash
 
-.PHONY: all build cxx-links deps bench-deps test unit integration fuzz fuzz-smoke demo install bench clean
+.PHONY: graph all build cxx-links deps bench-deps test unit integration fuzz fuzz-smoke demo install bench clean
 
 all: build
 
@@ -40,12 +40,8 @@ bench-deps:
 # Embedded Swift (no runtime start-up; see Embedded/README.md), from the same sources as SwiftPM's
 # targets; rebuilt when any of them changes.
 EMBEDDED_BIN = .build/embedded-bin
-EMBEDDED_SOURCES = $(wildcard Embedded/*.swift Sources/CLinux/*.c Sources/CLinux/include/*.h Sources/LinuxSys/*.swift \
-    Sources/SubID/*/*.swift Sources/AuditTrail/*.swift Sources/HelperSupport/*.swift Sources/MapHelper/*.swift \
-    Sources/Netlink/*.swift Sources/UserNic/*.swift Sources/IDShift/*.swift Sources/NamespaceExec/*.swift \
-    Sources/Runtime/*/*.swift Sources/CContainer/*.c Sources/CContainer/include/*.h \
-    Sources/newuidmap/*.swift Sources/newgidmap/*.swift Sources/lxc-user-nic/*.swift Sources/userbox/*.swift) \
-    scripts/build-embedded-helpers
+EMBEDDED_SOURCES = $(wildcard Embedded/*.swift Sources/*/*.swift Sources/*/*/*.swift Sources/*/*.c Sources/*/include/*.h) \
+    Package.swift scripts/build-embedded-helpers scripts/module-graph
 
 $(EMBEDDED_BIN)/newuidmap: $(EMBEDDED_SOURCES) | cxx-links
 	scripts/build-embedded-helpers $(EMBEDDED_BIN)
@@ -69,7 +65,11 @@ unit: deps
 integration: build
 	tests/integration/run $(BIN)
 
-test: fuzz-smoke unit integration
+# Package.swift's dependencies are exactly what each module imports, and README's Layout says so.
+graph:
+	scripts/module-graph check
+
+test: graph fuzz-smoke unit integration
 
 # libFuzzer over every byte parser, each with a property beyond "no crash": 0 subuid, 1 login.defs,
 # 2 lxc-usernet, 3 nic database, 4 newuidmap triples, 5 usernsexec options, 6 netlink replies,

@@ -58,108 +58,105 @@ let package = Package(
         // libaudit's header only: AuditTrail loads libaudit.so.1 when it sends a record (see there).
         .systemLibrary(name: "CLibaudit", providers: [.apt(["libaudit-dev"])]),
 
-        // Swift libraries: no Foundation in any of these.
-        .target(
-            name: "LinuxSys",
-            dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")],
-            swiftSettings: strict),
-        .target(name: "SubID", dependencies: ["LinuxSys"], swiftSettings: strict),
-        .target(name: "HelperSupport", dependencies: ["LinuxSys"], swiftSettings: strict),
+        // Swift libraries: no Foundation in any of these. Each line says what the module is for;
+        // its dependencies are exactly what its sources import (scripts/module-graph check, run by
+        // make test), and the Embedded build takes its order from here.
+
+        // Ids, ranges and map lines: the vocabulary every other module speaks. Pure values.
+        .target(name: "IDModel", swiftSettings: strict),
+        // The typed OS layer: owned descriptors, errno, files, processes, the name service.
+        .target(name: "LinuxSys", dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        // shadow's files: /etc/subuid and /etc/subgid (parse, lock, store), login.defs, allocation,
+        // the map authorisation policy.
+        .target(name: "SubID", dependencies: ["IDModel", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        // getsubids: its grammar and its answer.
+        .target(name: "SubIDQuery", dependencies: ["IDModel", "LinuxSys", "SubID"], swiftSettings: strict),
+        // A setuid helper's start: argv from C, environment cleared, fds 0-2, the caller kept out.
+        .target(name: "HelperSupport", dependencies: ["LinuxSys", "CLinux"], swiftSettings: strict),
         // Audit records (libaudit) and authpriv syslog lines for changes and refusals.
-        .target(name: "AuditTrail", dependencies: ["SubID", "LinuxSys", "CLinux", "CLibaudit"], swiftSettings: strict),
-        // newuidmap and newgidmap: shadow's checks, in shadow's order, on a /proc dirfd.
-        .target(name: "MapHelper", dependencies: ["SubID", "HelperSupport", "AuditTrail", "LinuxSys", "CLinux", "CLibcap"],
-                swiftSettings: strict),
-
-        // setuid helpers (later issues; honest placeholders until then).
-        .executableTarget(
-            name: "newuidmap", dependencies: ["MapHelper", "SubID"],
-            swiftSettings: strict, linkerSettings: hardenedLinker),
-        .executableTarget(
-            name: "newgidmap", dependencies: ["MapHelper", "SubID"],
-            swiftSettings: strict, linkerSettings: hardenedLinker),
-        .executableTarget(
-            name: "lxc-user-nic", dependencies: ["SubID", "HelperSupport", "AuditTrail", "LinuxSys", "UserNic"],
-            swiftSettings: strict, linkerSettings: hardenedLinker),
-
-        // The PAM session module: ranges at first login.
-        .target(name: "PamSubID", dependencies: ["SubID", "LinuxSys", "AuditTrail", "CLibpam"], swiftSettings: strict),
+        .target(name: "AuditTrail", dependencies: ["IDModel", "LinuxSys", "CLinux", "CLibaudit"], swiftSettings: strict),
+        // newuidmap and newgidmap: their grammar and shadow's checks, in shadow's order, on a /proc dirfd.
         .target(
-            name: "PamModule", dependencies: ["PamSubID", "AuditTrail", "CLibpam"], swiftSettings: strict,
+            name: "MapHelper",
+            dependencies: ["AuditTrail", "HelperSupport", "IDModel", "LinuxSys", "SubID", "CLinux", "CLibcap", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
+        // The caller's side of newuidmap/newgidmap: locate, run, wait; used by usernsexec and Runtime.
+        .target(name: "IDMapClient", dependencies: ["IDModel", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        // rtnetlink: pure encode/decode plus a socket; for lxc-user-nic.
+        .target(name: "Netlink", dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        // lxc-user-nic: its grammar, /etc/lxc/lxc-usernet, the locked nic database, veths.
+        .target(name: "UserNic", dependencies: ["IDModel", "LinuxSys", "Netlink", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        // Shift or remove trees owned by mapped ids; used by usernsexec and Runtime.
+        .target(name: "IDShift", dependencies: ["IDModel", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        // usernsexec: its grammar, default maps, the fork into a new user namespace.
+        .target(
+            name: "NamespaceExec", dependencies: ["IDMapClient", "IDModel", "LinuxSys", "SubID", "CLinux", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
+        // The PAM session module: ranges at first login.
+        .target(name: "PamSubID", dependencies: ["AuditTrail", "IDModel", "LinuxSys", "SubID", "CLibpam"], swiftSettings: strict),
+        .target(
+            name: "PamModule", dependencies: ["AuditTrail", "PamSubID", "CLibpam"], swiftSettings: strict,
             linkerSettings: [.unsafeFlags([
                 // The Swift runtime goes inside the module: sshd or login must not need the toolchain.
                 "-static-stdlib", "-Xclang-linker", "-static-libgcc", "-L\(packageDirectory)/.build-cxx",
                 "-Xlinker", "--version-script=\(packageDirectory)/pam/pam_subid.map",
                 "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro",
             ])]),
-
         // subid doctor: every reason a user could not start an unprivileged container here.
-        .target(name: "Doctor", dependencies: ["SubID", "LinuxSys", "CLinux"], swiftSettings: strict),
-
-        // Unprivileged tools and the runtime.
+        .target(name: "Doctor", dependencies: ["IDModel", "LinuxSys", "SubID", "UserNic", "CLinux"], swiftSettings: strict),
+        // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(
             name: "Runtime",
-            dependencies: ["SubID", "LinuxSys", "CLinux", "CContainer", "CLibcap", "CLibseccomp", "IDShift", "NamespaceExec",
-                           .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["IDMapClient", "IDModel", "LinuxSys", "SubID", "CContainer", "CLibseccomp", "CLinux"],
             swiftSettings: strict),
-        // rtnetlink: pure encode/decode plus a socket; for lxc-user-nic and Runtime.
-        .target(
-            name: "Netlink",
-            dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")],
-            swiftSettings: strict),
-        // lxc-user-nic's logic: names, the locked nic database.
-        .target(
-            name: "UserNic",
-            dependencies: ["SubID", "Netlink", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")],
-            swiftSettings: strict),
-        // Shift or remove trees owned by mapped ids; used by usernsexec and Runtime.
-        .target(
-            name: "IDShift",
-            dependencies: ["SubID", "CLinux", .product(name: "SystemPackage", package: "swift-system")],
-            swiftSettings: strict),
-        .target(
-            name: "NamespaceExec",
-            dependencies: ["SubID", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+
+        // The setuid helpers (the Makefile stages their Embedded builds).
+        .executableTarget(
+            name: "newuidmap", dependencies: ["MapHelper", "IDModel"], swiftSettings: strict, linkerSettings: hardenedLinker),
+        .executableTarget(
+            name: "newgidmap", dependencies: ["MapHelper", "IDModel"], swiftSettings: strict, linkerSettings: hardenedLinker),
+        .executableTarget(
+            name: "lxc-user-nic", dependencies: ["AuditTrail", "HelperSupport", "LinuxSys", "UserNic"],
+            swiftSettings: strict, linkerSettings: hardenedLinker),
+        // getsubids is exec'd by podman/rootlesskit on every container start: helper-style, fixed CLI.
+        .executableTarget(
+            name: "getsubids", dependencies: ["HelperSupport", "LinuxSys", "SubIDQuery"],
+            swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
             name: "usernsexec",
-            dependencies: [
-                "NamespaceExec", "IDShift", "SubID", "HelperSupport", "LinuxSys",
-                .product(name: "SystemPackage", package: "swift-system"),
-            ], swiftSettings: strict),
+            dependencies: ["HelperSupport", "IDModel", "IDShift", "LinuxSys", "NamespaceExec", "SubID", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         // userbox: start, attach, stop and the monitor, without argument-parser (exec'd on every
         // container start and attach: linked like the helpers for start-up time); the rest is
         // userbox-cli's, which it execs.
         .executableTarget(
-            name: "userbox", dependencies: ["Runtime", "LinuxSys"],
+            name: "userbox", dependencies: ["LinuxSys", "Runtime"], swiftSettings: strict, linkerSettings: hardenedLinker),
+        .executableTarget(
+            name: "userbox-cli", dependencies: ["IDModel", "LinuxSys", "Runtime", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
-            name: "userbox-cli",
-            dependencies: ["Runtime", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strict, linkerSettings: hardenedLinker),
-        .executableTarget(
-            name: "subid",
-            dependencies: ["SubID", "LinuxSys", "AuditTrail", "Doctor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strict),
-        // getsubids is exec'd by podman/rootlesskit on every container start: helper-style, fixed CLI.
-        .executableTarget(
-            name: "getsubids", dependencies: ["SubID", "HelperSupport"],
-            swiftSettings: strict, linkerSettings: hardenedLinker),
+            name: "subid", dependencies: ["AuditTrail", "Doctor", "IDModel", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
-        .testTarget(name: "SubIDTests", dependencies: ["SubID", "LinuxSys"], swiftSettings: strict),
         // libFuzzer targets; built only by `make fuzz` with -sanitize=fuzzer,address -parse-as-library.
         .target(name: "CFuzz", path: "Fuzz/CFuzz"),
         .executableTarget(
-            name: "fuzz-parsers", dependencies: ["CFuzz", "SubID", "Netlink", "NamespaceExec", "Runtime", "PamSubID"], path: "Fuzz/FuzzParsers",
-            swiftSettings: strict),
+            name: "fuzz-parsers",
+            dependencies: ["CFuzz", "IDModel", "MapHelper", "NamespaceExec", "Netlink", "PamSubID", "Runtime", "SubID", "UserNic"],
+            path: "Fuzz/FuzzParsers", swiftSettings: strict),
         // Test support for the root integration tests; not a product, not installed.
         .executableTarget(name: "netlink-check", dependencies: ["Netlink"], path: "Tests/NetlinkCheck", swiftSettings: strict),
-        .testTarget(name: "UserNicTests", dependencies: ["UserNic", "SubID", "LinuxSys"], swiftSettings: strict),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
-        .testTarget(name: "IDShiftTests", dependencies: ["IDShift", "SubID"], swiftSettings: strict),
-        .testTarget(name: "NamespaceExecTests", dependencies: ["NamespaceExec", "SubID"], swiftSettings: strict),
-        .testTarget(name: "MapHelperTests", dependencies: ["MapHelper", "SubID"], swiftSettings: strict),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "SubID", "UserNic", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "SubID"], swiftSettings: strict),
-        .testTarget(name: "PamSubIDTests", dependencies: ["PamSubID", "AuditTrail", "SubID"], swiftSettings: strict),
+
+        // One scratch-directory helper for every unit test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "SubIDTests", dependencies: ["IDModel", "LinuxSys", "SubID", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SubIDQueryTests", dependencies: ["IDModel", "LinuxSys", "SubIDQuery", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "UserNicTests", dependencies: ["IDModel", "LinuxSys", "UserNic", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .testTarget(name: "IDShiftTests", dependencies: ["IDModel", "IDShift", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "NamespaceExecTests", dependencies: ["IDModel", "NamespaceExec", "SubID"], swiftSettings: strict),
+        .testTarget(name: "MapHelperTests", dependencies: ["IDModel", "MapHelper", "SubID"], swiftSettings: strict),
+        .testTarget(name: "RuntimeTests", dependencies: ["IDModel", "Runtime", "SubID", "UserNic", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "IDModel", "SubID", "UserNic"], swiftSettings: strict),
+        .testTarget(name: "PamSubIDTests", dependencies: ["AuditTrail", "IDModel", "PamSubID", "SubID", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -2,7 +2,10 @@ import Glibc
 import Netlink
 import NamespaceExec
 import PamSubID
+import MapHelper
 import Runtime
+import UserNic
+import IDModel
 import SubID
 
 // libFuzzer entry point for every byte parser in the toolkit, chosen by the first input byte

@@ -1,7 +1,7 @@
 import CLibaudit
 import CLinux
 import Glibc
-public import SubID
+public import IDModel
 
 /// Where records go: the kernel's audit log through libaudit, loaded when needed (silently skipped where audit is
 /// unavailable: no audit in the kernel, in a container, outside the initial PID namespace) and
@@ -55,10 +55,9 @@ public enum Audit {
             success: true, detail: "\(kind.defaultPath) \(range.start)-\(range.end - 1) (\(range.count))"))
     }
 
-    public static func rangesAllocated(_ outcomes: [RangeProvisioning.Outcome], to identity: OwnerIdentity, program: String) {
-        for outcome in outcomes where outcome.allocated {
-            rangeChanged(outcome.kind, outcome.range, of: identity, added: true, program: program)
-        }
+    /// Ranges newly given to a user (allocate, pam_subid); kept ranges are not events.
+    public static func rangesAllocated(_ ranges: [(kind: IDKind, range: IDRange)], to identity: OwnerIdentity, program: String) {
+        for (kind, range) in ranges { rangeChanged(kind, range, of: identity, added: true, program: program) }
     }
 
     /// A change that could not be made (pam_subid on a broken file, say).

@@ -1,4 +1,6 @@
+public import IDModel
 public import SubID
+import UserNic
 
 /// One reason the user could not start an unprivileged container, in plain words, with the
 /// command that fixes it.

@@ -1,4 +1,6 @@
+public import IDModel
 public import SubID
+public import UserNic
 
 /// Everything `subid doctor` looks at, gathered first (HostProbe) so the diagnosis is pure.
 public struct DoctorFacts: Sendable {

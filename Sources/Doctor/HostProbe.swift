@@ -1,6 +1,8 @@
 import CLinux
 import Glibc
 import LinuxSys
+import UserNic
+public import IDModel
 public import SubID
 
 /// Gathers DoctorFacts from this machine: files, name service, PATH, sysctls, mounts, cgroups.

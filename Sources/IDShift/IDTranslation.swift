@@ -1,4 +1,4 @@
-public import SubID
+public import IDModel
 
 /// Which ids become which: for uids and for gids, extents `[from, from+count) -> [to, to+count)`,
 /// in the ids this process sees. Ids outside every extent stay as they are.

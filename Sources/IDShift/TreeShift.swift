@@ -1,6 +1,6 @@
 import CLinux
 import Glibc
-import SubID
+import IDModel
 public import SystemPackage
 
 /// Shifts the owners of every file in a tree by an `IDTranslation`, in one process: symlinks are

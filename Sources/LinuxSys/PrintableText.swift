@@ -13,3 +13,7 @@ public func escapingControlCharacters<S: StringProtocol>(_ text: S) -> String {
     }
     return String(out)
 }
+
+/// C's `isspace` in the C locale (blank, tab, newline, vertical tab, form feed, carriage return):
+/// how shadow's and LXC's parsers skip white space.
+public func isCSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }

@@ -3,6 +3,7 @@ import AuditTrail
 import Glibc
 import HelperSupport
 import LinuxSys
+import IDModel
 import SubID
 
 /// newuidmap and newgidmap: shadow 4.13's checks in shadow's order, with its messages and exit
@@ -93,7 +94,7 @@ public enum MapHelper {
         case .success(let v): verdict = v
         case .failure(.notAllowed(let extent)): refuse("\(word) range \(extent) not allowed: \(policy.explainNotAllowed(file: file))")
         case .failure(.overlapping(let a, let b)): refuse("\(word) ranges \(a) and \(b) overlap")
-        case .failure(.tooManyExtents(let n)): refuse("too many ranges: \(n) (the kernel takes at most \(IDMapArguments.maximumExtents))")
+        case .failure(.tooManyExtents(let n)): refuse("too many ranges: \(n) (the kernel takes at most \(IDMapExtent.kernelMaximum))")
         case .failure(.mapTooLong(let n)): refuse("map is \(n) bytes (the kernel takes less than 4096)")
         }
         if extents.isEmpty {
@@ -133,7 +134,7 @@ public enum MapHelper {
 
         // 9. The one write of the map.
         let mapFile = "\(word)_map"
-        do { try MapWriter.write(IDMapPolicy.renderBytes(extents), to: mapFile, in: directory) } catch {
+        do { try MapWriter.write(IDMapExtent.mapBytes(extents), to: mapFile, in: directory) } catch {
             switch error {
             case .open(let e): fail("open of \(mapFile) failed: \(e)")
             case .write(let e): fail("write to \(mapFile) failed: \(e)")

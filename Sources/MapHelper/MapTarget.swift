@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import LinuxSys
+import IDModel
 import SubID
 
 /// The process whose map is written: `PID`, or `fd:N` (newer shadow) where N is an open

@@ -1,3 +1,4 @@
+public import IDModel
 public import SubID
 
 /// One `-m` argument: `u|g|b:NSID:HOSTID:RANGE`.

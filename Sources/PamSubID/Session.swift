@@ -2,6 +2,7 @@ import AuditTrail
 import CLibpam
 import Glibc
 import LinuxSys
+import IDModel
 import SubID
 
 /// What one session open does, with the PAM handle kept at the edges (log and user name; the
@@ -27,7 +28,7 @@ public enum Session {
             let outcomes = try RangeProvisioning.ensure(
                 identity, policies: policies, store: { SubIDStore(kind: $0) },
                 inUse: { IDsInUse.nameService($0, extra: [$0 == .uid ? account.uid : account.gid]) })
-            Audit.rangesAllocated(outcomes, to: identity, program: program)
+            Audit.rangesAllocated(outcomes.filter { $0.allocated }.map { ($0.kind, $0.range) }, to: identity, program: program)
             if options.debug {
                 for o in outcomes where !o.allocated { log(LOG_DEBUG, "\(user) already holds sub\(o.kind)s \(o.range.start)-\(o.range.end - 1)") }
             }

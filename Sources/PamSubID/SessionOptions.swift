@@ -1,3 +1,4 @@
+public import IDModel
 public import SubID
 
 /// pam_subid's module arguments: `count=N min=N max=N uid_max=N debug required_ranges`. Unknown or

@@ -1,5 +1,5 @@
 import Netlink
-public import SubID
+public import IDModel
 public import SystemPackage
 
 extension UserNic {

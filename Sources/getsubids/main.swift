@@ -1,6 +1,6 @@
 import HelperSupport
 import LinuxSys
-import SubID
+import SubIDQuery
 
 // Drop-in for shadow's getsubids: same argument shapes, output, message and exit status.
 let startup = HelperStartup.begin(program: "getsubids")

@@ -2,7 +2,6 @@ import AuditTrail
 import Glibc
 import HelperSupport
 import LinuxSys
-import SubID
 import UserNic
 
 // Drop-in for LXC's lxc-user-nic; the work is in UserNic.

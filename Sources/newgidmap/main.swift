@@ -1,5 +1,5 @@
 import MapHelper
-import SubID
+import IDModel
 
 // Drop-in for shadow's newgidmap; the checks live in MapHelper.
 MapHelper.run(.gid)

@@ -1,5 +1,5 @@
 import MapHelper
-import SubID
+import IDModel
 
 // Drop-in for shadow's newuidmap; the checks live in MapHelper.
 MapHelper.run(.uid)

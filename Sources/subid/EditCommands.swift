@@ -1,5 +1,6 @@
 import ArgumentParser
 import LinuxSys
+import IDModel
 import SubID
 import AuditTrail
 
@@ -158,7 +159,7 @@ extension SubIDCommand {
             } catch {
                 throw Failure(error.description)
             }
-            Audit.rangesAllocated(outcomes, to: identity, program: "subid")
+            Audit.rangesAllocated(outcomes.filter { $0.allocated }.map { ($0.kind, $0.range) }, to: identity, program: "subid")
             for outcome in outcomes {
                 let (kind, range) = (outcome.kind, outcome.range)
                 print(outcome.allocated ? "allocated \(kind)s \(range) (\(range.count)) to \(identity.name)"

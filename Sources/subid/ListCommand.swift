@@ -1,5 +1,6 @@
 import ArgumentParser
 import LinuxSys
+import IDModel
 import SubID
 
 extension SubIDCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import LinuxSys
 import Runtime
+import IDModel
 import SubID
 
 /// userbox: unprivileged containers on the setuid helpers, the way liblxc runs them.

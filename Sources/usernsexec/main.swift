@@ -3,6 +3,7 @@ import HelperSupport
 import IDShift
 import LinuxSys
 import NamespaceExec
+import IDModel
 import SubID
 import SystemPackage
 

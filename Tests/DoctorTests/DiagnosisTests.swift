@@ -1,6 +1,8 @@
 import Doctor
+import IDModel
 import SubID
 import Testing
+import UserNic
 
 /// A machine where elsa can run containers; each test breaks one thing.
 func healthy() -> DoctorFacts {

@@ -1,7 +1,8 @@
 import Glibc
+import TestSupport
 import Testing
 @testable import IDShift
-@testable import SubID
+import IDModel
 
 @Suite struct IDShiftTests {
     let t = IDTranslation(uids: [IDMapExtent(inside: 0, outside: 100000, count: 65536)],
@@ -52,8 +53,8 @@ import Testing
     }
 
     @Test func removalStaysInsideTheTree() throws {
-        var template = Array("/tmp/idshift-XXXXXX".utf8CString)
-        let base = String(cString: mkdtemp(&template)!)
+        let scratch = ScratchDirectory("idshift")
+        let base = scratch.path
         let outside = base + "/outside", tree = base + "/tree"
         mkdir(outside, 0o755); mkdir(tree, 0o755)
         close(open(outside + "/precious", O_CREAT | O_WRONLY, 0o644))

@@ -1,5 +1,6 @@
 import Testing
 @testable import MapHelper
+import IDModel
 @testable import SubID
 
 /// newuidmap/newgidmap argument shapes and map policy (shadow-subid.md §2).
@@ -80,9 +81,9 @@ import Testing
         let many = (0..<341).map { e(UInt32($0), 100000 + UInt32($0), 1) }
         #expect(verify(many, file) == .failure(.tooManyExtents(341)))
         let most = (0..<340).map { e(UInt32($0), 100000 + UInt32($0), 1) }
-        #expect(verify(most, file) == .failure(.mapTooLong(IDMapPolicy.render(most).utf8.count)))
+        #expect(verify(most, file) == .failure(.mapTooLong(IDMapExtent.mapText(most).utf8.count)))
         let fits = (0..<300).map { e(UInt32($0), 100000 + UInt32($0), 1) }
         #expect(verify(fits, file) == .success(.init(authorisedBySubordinateFile: true)))
-        #expect(IDMapPolicy.render([e(0, 1000, 1), e(1, 100000, 65536)]) == "0 1000 1\n1 100000 65536\n")
+        #expect(IDMapExtent.mapText([e(0, 1000, 1), e(1, 100000, 65536)]) == "0 1000 1\n1 100000 65536\n")
     }
 }

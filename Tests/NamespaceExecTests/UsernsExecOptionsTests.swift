@@ -1,5 +1,6 @@
 import Testing
 @testable import NamespaceExec
+import IDModel
 @testable import SubID
 
 @Suite struct UsernsExecOptionsTests {

@@ -1,7 +1,9 @@
 import AuditTrail
 import Glibc
 import PamSubID
+import IDModel
 import SubID
+import TestSupport
 import Testing
 
 @Suite struct SessionOptionsTests {
@@ -118,9 +120,8 @@ import Testing
 
 @Suite struct RangeProvisioningTests {
     @Test func allocatesWhatIsMissingOnceAndAuditsOnlyThat() throws {
-        var template = Array("/tmp/provision.XXXXXX".utf8CString)
-        let directory = String(cString: mkdtemp(&template)!)
-        defer { _ = system("rm -rf '\(directory)'") }
+        let scratch = ScratchDirectory("provision")
+        let directory = scratch.path
         let uids = "\(directory)/subuid", gids = "\(directory)/subgid"
         let seed = "anna:100000:65536\nelsa:300000:10\n"
         _ = seed.withCString { text in fopen(uids, "w").map { f in fputs(text, f); fclose(f) } }
@@ -135,7 +136,7 @@ import Testing
             .init(kind: .uid, range: IDRange(start: 300_000, count: 10)!, allocated: false),
             .init(kind: .gid, range: IDRange(start: 100_000, count: 65536)!, allocated: true),
         ])
-        Audit.rangesAllocated(first, to: elsa, program: "test")
+        Audit.rangesAllocated(first.filter { $0.allocated }.map { ($0.kind, $0.range) }, to: elsa, program: "test")
         #expect(records.map(\.operation) == ["add-subgid-range"])
         let again = try RangeProvisioning.ensure(elsa, policies: [(.uid, policy), (.gid, policy)], store: store, inUse: { _ in .none })
         #expect(again.allSatisfy { !$0.allocated })

@@ -1,4 +1,5 @@
 import Runtime
+import IDModel
 import SubID
 import Testing
 

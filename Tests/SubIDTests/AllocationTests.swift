@@ -1,4 +1,5 @@
 import Testing
+import IDModel
 @testable import SubID
 
 /// Cases from shadow's tests/subids (05-07, 63-66) and shadow-subid.md §3.1, with the

@@ -1,4 +1,5 @@
 import Testing
+import IDModel
 @testable import SubID
 
 /// usermod -v/-V semantics (shadow-subid.md §3.4, upstream tests 21-36).

@@ -1,4 +1,5 @@
 import Testing
+import IDModel
 @testable import SubID
 
 @Suite struct RoundTripTests {

@@ -1,4 +1,5 @@
 import Testing
+import IDModel
 @testable import SubID
 
 /// Every row of shadow-subid.md §1.1's behaviour table, with the deliberate deviations from 4.13.

@@ -1,25 +1,17 @@
 import Glibc
 import LinuxSys
+import TestSupport
 import Testing
+import IDModel
 @testable import SubID
 
 /// The store on a scratch directory (outside /etc the link lock is taken without lckpwdf, so
 /// these run as any user).
 @Suite struct StoreTests {
-    let directory: String
+    let scratch = ScratchDirectory("store")
+    var directory: String { scratch.path }
 
-    init() {
-        var template = Array("/tmp/subid-store-XXXXXX".utf8CString)
-        directory = String(cString: mkdtemp(&template)!)
-    }
-
-    func write(_ name: String, _ text: String, mode: mode_t = 0o644) {
-        let path = directory + "/" + name
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        _ = text.withCString { Glibc.write(fd, $0, strlen($0)) }
-        fchmod(fd, mode)
-        close(fd)
-    }
+    func write(_ name: String, _ text: String, mode: mode_t = 0o644) { scratch.write(name, text, mode: mode) }
 
     func read(_ name: String) -> String? {
         guard let bytes = try? Files.read(directory + "/" + name) else { return nil }
@@ -116,24 +108,6 @@ import Testing
         }
         #expect(read("subuid") == "bar:10:5\n")
         #expect(mode("subuid") == 0o644)
-    }
-
-    @Test func getsubidsListsByNameAndUid() {
-        write("subuid", "anna:100:10\n1000:200:10\nbob:300:10\nanna:400:0\n")
-        struct Directory: UserDatabase {
-            func user(named name: String) -> UserRecord? { name == "anna" ? UserRecord(name: "anna", uid: 1000, gid: 1000) : nil }
-            func user(id uid: UInt32) -> UserRecord? { nil }
-            func group(named name: String) -> GroupRecord? { nil }
-        }
-        let request = GetSubIDs.Request(owner: "anna", kind: .uid)
-        #expect(GetSubIDs.run(request, users: Directory(), path: directory + "/subuid")
-                == "0: anna 100 10\n1: anna 200 10\n2: anna 400 0\n")
-        #expect(GetSubIDs.run(GetSubIDs.Request(owner: "nobody", kind: .uid), users: Directory(), path: directory + "/subuid") == nil)
-        #expect(GetSubIDs.parse([]) == .usage)
-        #expect(GetSubIDs.parse(["-h"]) == .usage)
-        #expect(GetSubIDs.parse(["-g"]) == .list(GetSubIDs.Request(owner: "-g", kind: .uid)))
-        #expect(GetSubIDs.parse(["-g", "anna"]) == .list(GetSubIDs.Request(owner: "anna", kind: .gid)))
-        #expect(GetSubIDs.parse(["anna", "x", "y"]) == .list(GetSubIDs.Request(owner: "anna", kind: .uid)))
     }
 
     func mode(_ name: String) -> mode_t {

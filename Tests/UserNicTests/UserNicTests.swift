@@ -1,6 +1,7 @@
 import Glibc
-import SubID
+import IDModel
 import LinuxSys
+import TestSupport
 import Testing
 @testable import UserNic
 
@@ -28,8 +29,8 @@ import Testing
     }
 
     @Test func storeRewritesWholeUnderLock() throws {
-        var template = Array("/tmp/nicstore-XXXXXX".utf8CString)
-        let dir = String(cString: mkdtemp(&template)!)
+        let scratch = ScratchDirectory("nicstore")
+        let dir = scratch.path
         let store = NicStore(path: dir + "/nics")
         try store.update { tx in
             tx.database.append(.init(owner: "a", type: "veth", link: "br0", hostInterface: "gone"))
@@ -47,9 +48,8 @@ import Testing
     /// Issue 20, finding 2: a commit inside the change is on disk before the change goes on (a
     /// nic is recorded before it exists), and a writer's leftover temporary file is removed.
     @Test func commitWritesBeforeTheChangeEndsAndStaleTemporariesGo() throws {
-        var template = Array("/tmp/nicstore-XXXXXX".utf8CString)
-        let dir = String(cString: mkdtemp(&template)!)
-        defer { _ = system("rm -rf '\(dir)'") }
+        let scratch = ScratchDirectory("nicstore")
+        let dir = scratch.path
         let store = NicStore(path: dir + "/nics")
         let stale = dir + "/nics.cioAbC123"
         _ = stale.withCString { fopen($0, "w").map { fclose($0) } }

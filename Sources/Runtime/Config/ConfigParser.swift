@@ -1,4 +1,5 @@
 public import LinuxSys
+public import IDModel
 public import SubID
 
 /// LXC's line grammar: leading blanks trimmed, `#` comments at the start of a line only, lines not

@@ -1,3 +1,4 @@
+public import IDModel
 public import SubID
 
 /// A container's configuration in LXC's `key = value` format, for the keys an unprivileged user

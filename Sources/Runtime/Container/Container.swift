@@ -1,5 +1,6 @@
 import Glibc
 import LinuxSys
+public import IDModel
 public import SubID
 
 /// One container of the calling user: its paths, its configuration, its state.

@@ -1,5 +1,6 @@
 import Glibc
 import LinuxSys
+public import IDModel
 public import SubID
 
 /// Where a new container's root filesystem comes from.

@@ -1,6 +1,5 @@
 import Glibc
 import LinuxSys
-import NamespaceExec
 
 /// The setuid helpers, found as liblxc finds them: newuidmap/newgidmap privileged on PATH (or
 /// beside us), lxc-user-nic in a libexec directory (beside us first: `../libexec/lxc`).

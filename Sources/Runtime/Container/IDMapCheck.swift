@@ -1,4 +1,5 @@
 import LinuxSys
+public import IDModel
 public import SubID
 
 /// lxc.idmap checked before start against the caller's subordinate ranges, with a message that

@@ -2,7 +2,8 @@ import CContainer
 import CLinux
 import Glibc
 import LinuxSys
-import NamespaceExec
+import IDMapClient
+public import IDModel
 public import SubID
 
 /// The process that starts a container and stays its parent, as LXC's monitor does: it runs
@@ -130,9 +131,9 @@ public enum Monitor {
         // Maps through the setuid helpers (never as root ourselves), and one veth per lxc.net.N of
         // type veth from lxc-user-nic, all at once: they touch different things, and the caller
         // owns the new user namespace, so lxc-user-nic needs no map to act in its netns.
-        let mapping: [(name: String, pid: Int32)]
+        let mapping: [IDMapClient.Started]
         do {
-            mapping = try UsernsExec.startMapHelpers(pid: pid, uids: config.idmaps.filter { $0.kind == .uid }.map { $0.extent },
+            mapping = try IDMapClient.start(pid: pid, uids: config.idmaps.filter { $0.kind == .uid }.map { $0.extent },
                                                      gids: config.idmaps.filter { $0.kind == .gid }.map { $0.extent })
         } catch { throw abort(RuntimeError("cannot map ids: \(error)")) }
         let veths = config.networks.filter { $0.type == .veth }
@@ -149,7 +150,7 @@ public enum Monitor {
         // user move only its own processes).
         let cgroup = Cgroups.place(pid: pid, container: container.name, user: user, limits: config.cgroupLimits)
         for warning in cgroup.warnings { log("warning: \(warning)") }
-        do { try UsernsExec.finishMapHelpers(mapping) } catch { finishNics(); throw abort(RuntimeError("cannot map ids: \(error)")) }
+        do { try IDMapClient.finish(mapping) } catch { finishNics(); throw abort(RuntimeError("cannot map ids: \(error)")) }
         if !veths.isEmpty && userNic == nil {
             throw abort(RuntimeError("lxc-user-nic (setuid root) not found: install lxc, or this toolkit's (see README)"))
         }

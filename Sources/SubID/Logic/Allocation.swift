@@ -1,3 +1,4 @@
+public import IDModel
 /// Where new subordinate ranges may be handed out: `[min, max]` inclusive, `count` ids each.
 public struct AllocationPolicy: Equatable, Sendable {
     public var min: UInt32

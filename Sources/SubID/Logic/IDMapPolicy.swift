@@ -1,3 +1,4 @@
+public import IDModel
 /// Whether a caller may install a map: every extent must lie in the caller's subordinate ranges,
 /// or be the caller's own id with count 1 (shadow's verify_range), and, beyond shadow, extents
 /// must not overlap each other and must fit the kernel's limits (shadow leaves both to the kernel,
@@ -26,7 +27,7 @@ public struct IDMapPolicy: Sendable {
             switch self {
             case .notAllowed(let extent): "range \(extent) not allowed"
             case .overlapping(let a, let b): "ranges \(a) and \(b) overlap"
-            case .tooManyExtents(let n): "too many ranges: \(n) (the kernel takes at most \(IDMapArguments.maximumExtents))"
+            case .tooManyExtents(let n): "too many ranges: \(n) (the kernel takes at most \(IDMapExtent.kernelMaximum))"
             case .mapTooLong(let n): "map is \(n) bytes (the kernel takes less than 4096)"
             }
         }
@@ -45,7 +46,7 @@ public struct IDMapPolicy: Sendable {
     ) -> Result<Verdict, Denial> {
         // Why first: the checks below cost extents x file lines and the overlap check extents
         // squared; 20,001 triples took 0.6 s before the kernel's limit was applied (issue 20, 5).
-        if extents.count > IDMapArguments.maximumExtents { return .failure(.tooManyExtents(extents.count)) }
+        if extents.count > IDMapExtent.kernelMaximum { return .failure(.tooManyExtents(extents.count)) }
         var bySubordinateFile = false
         for extent in extents {
             guard extent.count > 0, let wanted = extent.outsideRange else { return .failure(.notAllowed(extent)) }
@@ -71,47 +72,15 @@ public struct IDMapPolicy: Sendable {
 
     /// Overlaps (inside or outside) and the kernel's size limits.
     public func checkShape(_ extents: [IDMapExtent]) -> Result<Void, Denial> {
-        if extents.count > IDMapArguments.maximumExtents { return .failure(.tooManyExtents(extents.count)) }
+        if extents.count > IDMapExtent.kernelMaximum { return .failure(.tooManyExtents(extents.count)) }
         for (i, a) in extents.enumerated() {
             for b in extents[(i + 1)...] {
                 if let ai = a.insideRange, let bi = b.insideRange, ai.overlaps(bi) { return .failure(.overlapping(a, b)) }
                 if let ao = a.outsideRange, let bo = b.outsideRange, ao.overlaps(bo) { return .failure(.overlapping(a, b)) }
             }
         }
-        let length = IDMapPolicy.renderBytes(extents).count
+        let length = IDMapExtent.mapBytes(extents).count
         if length >= 4096 { return .failure(.mapTooLong(length)) }
         return .success(())
-    }
-
-    /// The text written, in one write, to uid_map or gid_map.
-    public static func render(_ extents: [IDMapExtent]) -> String {
-        String(decoding: renderBytes(extents), as: UTF8.self)
-    }
-
-    /// The same as bytes, built directly: this runs in every newuidmap call.
-    public static func renderBytes(_ extents: [IDMapExtent]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(extents.count * 24)
-        func append(_ value: UInt32) {
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var n = value, count = 0
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                repeat {
-                    buffer[count] = UInt8(ascii: "0") + UInt8(n % 10)
-                    n /= 10
-                    count += 1
-                } while n > 0
-                for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
-            }
-        }
-        for extent in extents {
-            append(extent.inside)
-            out.append(0x20)
-            append(extent.outside)
-            out.append(0x20)
-            append(extent.count)
-            out.append(0x0A)
-        }
-        return out
     }
 }

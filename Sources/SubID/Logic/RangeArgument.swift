@@ -1,3 +1,4 @@
+public import IDModel
 /// `FIRST-LAST` as usermod -v/-V/-w/-W take it (inclusive, decimal: leading blanks and `+` are
 /// accepted, hex is not, `010` is ten), with shadow 4.17+'s bounds instead of 4.13's silent
 /// truncation, and no range that reaches id 4294967295, which no map can use.

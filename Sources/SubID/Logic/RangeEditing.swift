@@ -1,3 +1,4 @@
+public import IDModel
 /// usermod's -v/-V (-w/-W) on the file model.
 extension SubIDFile {
     /// Whether `range` is wholly authorised for `identity`, following chains of adjacent or

@@ -1,3 +1,4 @@
+import IDModel
 /// `subid check`: what is wrong or risky in one subordinate id file. Pure: the caller supplies
 /// the file, the ids of real users or groups, and how to resolve an owner to a uid.
 public struct SubIDFinding: Equatable, Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+public import IDModel
 /// /etc/login.defs, read as shadow 4.13 reads it: one `NAME VALUE` per line, blanks and `#`
 /// lines skipped, the value may be wrapped in double quotes, the last definition of a name wins.
 public struct LoginDefs: Sendable {

@@ -1,3 +1,5 @@
+import LinuxSys
+import IDModel
 /// Numbers in /etc/subuid, /etc/subgid and login.defs, read as shadow reads them: `strtoul`
 /// with base 0 (leading blanks, an optional `+`, `0x` hex and `0` octal accepted; nothing may
 /// follow the digits). Unlike shadow 4.13 (which wraps `-1` to ULONG_MAX and has no bound),
@@ -21,7 +23,7 @@ public enum ShadowNumber {
 
     /// C's isspace in the "C" locale.
     @inline(__always)
-    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+    static func isSpace(_ byte: UInt8) -> Bool { isCSpace(byte) }
 
     public static func parse<C: Collection<UInt8>>(_ bytes: C) -> Result<UInt32, Failure> where C.Index == Int {
         var index = bytes.startIndex

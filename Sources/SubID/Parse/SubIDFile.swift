@@ -1,3 +1,4 @@
+public import IDModel
 /// /etc/subuid or /etc/subgid as a list of lines, each kept as it was read.
 ///
 /// Parsing follows shadow 4.13 (`subordinate_parse`): a line is `owner:start:count`; fields past

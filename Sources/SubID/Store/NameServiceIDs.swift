@@ -1,3 +1,4 @@
+public import IDModel
 import LinuxSys
 
 extension IDsInUse {

@@ -1,3 +1,4 @@
+public import IDModel
 /// Gives a user a range of each kind they lack, first-fit as useradd chooses it, with the files
 /// locked together (subuid, then subgid: the order shadow's useradd locks them in), so two
 /// sessions, a `subid allocate` and a `useradd` never hand out the same ids.

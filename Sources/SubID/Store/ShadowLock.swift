@@ -1,3 +1,4 @@
+import IDModel
 import CLinux
 import Glibc
 import LinuxSys

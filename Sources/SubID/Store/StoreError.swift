@@ -1,3 +1,4 @@
+import IDModel
 public import LinuxSys
 import SystemPackage
 

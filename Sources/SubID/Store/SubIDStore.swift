@@ -1,3 +1,4 @@
+public import IDModel
 import CLinux
 import Glibc
 import LinuxSys

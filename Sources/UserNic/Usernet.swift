@@ -1,3 +1,4 @@
+import LinuxSys
 /// /etc/lxc/lxc-usernet: `USER TYPE LINK COUNT` or `@GROUP TYPE LINK COUNT` lines.
 ///
 /// Read as LXC 5.0 reads it (`sscanf("%99[^ \t] %99[^ \t] %99[^ \t] %d")`): a line that starts
@@ -51,7 +52,7 @@ public struct Usernet: Sendable {
             guard index > start else { return nil }
             return String(decoding: line[start..<index], as: UTF8.self)
         }
-        func skipSpace() { while index < end && ShadowNumber.isSpace(line[index]) { index += 1 } }
+        func skipSpace() { while index < end && isCSpace(line[index]) { index += 1 } }
         guard let owner = word() else { return nil }
         skipSpace()
         guard let type = word() else { return nil }

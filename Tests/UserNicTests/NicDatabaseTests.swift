@@ -1,5 +1,5 @@
 import Testing
-@testable import SubID
+@testable import UserNic
 
 @Suite struct NicDatabaseTests {
     @Test func parsesAsLXC() {

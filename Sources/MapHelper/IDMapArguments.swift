@@ -1,3 +1,6 @@
+public import IDModel
+import SubID
+
 /// The triples newuidmap and newgidmap take after the target, checked as shadow 4.13 checks them
 /// (`get_map_ranges`): numbers as `strtoul` base 0 reads them; a triple whose numbers or sums pass
 /// 32 bits is an overflow (CVE-2016-6252); an argument that is not a number is a usage error.
@@ -10,9 +13,6 @@ public enum IDMapArguments {
         /// `subuid overflow detected.`, exit 1 without usage.
         case overflow
     }
-
-    /// The kernel's limit on map lines (UID_GID_MAP_MAX_EXTENTS, Linux 4.15+).
-    public static let maximumExtents = 340
 
     public static func parse(_ arguments: ArraySlice<String>) -> Result<[IDMapExtent], Failure> {
         let count = arguments.count

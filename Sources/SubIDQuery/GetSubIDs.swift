@@ -1,4 +1,6 @@
+public import IDModel
 public import LinuxSys
+import SubID
 
 /// getsubids: the arguments it accepts and what it prints, as shadow 4.13 does.
 public enum GetSubIDs {
