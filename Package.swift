@@ -83,11 +83,11 @@ let package = Package(
         // The caller's side of newuidmap/newgidmap: locate, run, wait; used by usernsexec and Runtime.
         .target(name: "IDMapClient", dependencies: ["IDModel", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // rtnetlink: pure encode/decode plus a socket; for lxc-user-nic.
-        .target(name: "Netlink", dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .target(name: "Netlink", dependencies: ["LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // lxc-user-nic: its grammar, /etc/lxc/lxc-usernet, the locked nic database, veths.
         .target(name: "UserNic", dependencies: ["IDModel", "LinuxSys", "Netlink", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // Shift or remove trees owned by mapped ids; used by usernsexec and Runtime.
-        .target(name: "IDShift", dependencies: ["IDModel", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .target(name: "IDShift", dependencies: ["IDModel", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // usernsexec: its grammar, default maps, the fork into a new user namespace.
         .target(
             name: "NamespaceExec", dependencies: ["IDMapClient", "IDModel", "LinuxSys", "SubID", "CLinux", .product(name: "SystemPackage", package: "swift-system")],
@@ -157,6 +157,6 @@ let package = Package(
         .testTarget(name: "MapHelperTests", dependencies: ["IDModel", "MapHelper", "SubID"], swiftSettings: strict),
         .testTarget(name: "RuntimeTests", dependencies: ["IDModel", "Runtime", "SubID", "UserNic", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "IDModel", "SubID", "UserNic"], swiftSettings: strict),
-        .testTarget(name: "PamSubIDTests", dependencies: ["AuditTrail", "IDModel", "PamSubID", "SubID", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PamSubIDTests", dependencies: ["AuditTrail", "IDModel", "LinuxSys", "PamSubID", "SubID", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -7,7 +7,6 @@ public import SubID
 
 /// Gathers DoctorFacts from this machine: files, name service, PATH, sysctls, mounts, cgroups.
 public enum HostProbe {
-    public static let defaultSearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     /// Where Debian's liblxc runs lxc-user-nic from.
     public static let userNicPath = "/usr/libexec/lxc/lxc-user-nic"
 
@@ -18,9 +17,9 @@ public enum HostProbe {
         facts.realUsers = users.allUsers().map { (name: $0.name, id: $0.uid) }
         facts.realGroups = users.allGroups().map { (name: $0.name, id: $0.gid) }
         facts.loginDefs = LoginDefs(parsing: (try? Files.read("/etc/login.defs", followSymlinks: true, limit: 1 << 20)) ?? [])
-        facts.searchPath = searchPath.split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
+        facts.searchPath = Executables.directories(of: searchPath)
         facts.helpers = ["newuidmap", "newgidmap"].map { name in
-            helper(name, at: facts.searchPath.map { "\($0)/\(name)" }.first(where: isExecutableFile))
+            helper(name, at: facts.searchPath.map { "\($0)/\(name)" }.first(where: Executables.isExecutableFile))
         }
         facts.maxUserNamespaces = sysctl("/proc/sys/user/max_user_namespaces")
         facts.unprivilegedUsernsClone = sysctl("/proc/sys/kernel/unprivileged_userns_clone")
@@ -29,7 +28,7 @@ public enum HostProbe {
             let usernet = Usernet(parsing: bytes)
             facts.usernet = usernet
             for rule in usernet.rules where rule.link != "none" && interfaceExists(rule.link) { facts.existingLinks.insert(rule.link) }
-            facts.userNic = helper("lxc-user-nic", at: isExecutableFile(userNicPath) ? userNicPath : nil)
+            facts.userNic = helper("lxc-user-nic", at: Executables.isExecutableFile(userNicPath) ? userNicPath : nil)
         }
         (facts.cgroupRoot, facts.delegatedCgroup) = delegatedCgroup(for: user.uid)
         return facts
@@ -39,18 +38,12 @@ public enum HostProbe {
         do { return try store.readIfPresent().map { .present($0) } ?? .missing } catch { return .unreadable(error.description) }
     }
 
-    static func isExecutableFile(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFREG && st.st_mode & 0o111 != 0
-    }
 
     static func helper(_ name: String, at path: String?) -> DoctorFacts.Helper {
         var helper = DoctorFacts.Helper(name: name, path: path)
         guard let path else { return helper }
-        var st = stat()
-        if stat(path, &st) == 0 { helper.setuidRoot = st.st_uid == 0 && st.st_mode & S_ISUID != 0 }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        helper.fileCapabilities = clinux_lgetxattr(path, "security.capability", &buffer, UInt(buffer.count)) > 0
+        helper.setuidRoot = Executables.isSetuidRoot(path)
+        helper.fileCapabilities = Executables.hasFileCapabilities(path)
         var fs = statvfs()
         if statvfs(path, &fs) == 0 && fs.f_flag & UInt(ST_NOSUID) != 0 { helper.nosuidMount = MountTable.current()?.mountPoint(of: path) ?? "a nosuid mount" }
         return helper
@@ -80,14 +73,10 @@ public enum HostProbe {
     }
 
     static func search(_ directory: String, uid: UInt32, depth: Int) -> String? {
-        guard depth > 0, let dir = opendir(directory) else { return nil }
-        defer { closedir(dir) }
+        guard depth > 0, let entries = try? DirectoryEntries.read(atPath: directory) else { return nil }
         var children: [String] = []
-        while let entry = readdir(dir) {
-            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name == "." || name == ".." { continue }
-            let path = directory + "/" + name
+        for entry in entries where entry.isDirectory == true {
+            let path = directory + "/" + entry.name
             var st = stat()
             if lstat(path, &st) == 0 && st.st_uid == uid && uid != 0 { return path }
             children.append(path)

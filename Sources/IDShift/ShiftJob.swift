@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import LinuxSys
 import SystemPackage
 
 /// The directories still to shift, shared by a few threads. A shift is a stream of small system
@@ -77,9 +78,9 @@ final class ShiftJob: @unchecked Sendable {
 
     private func work() {
         // Why: the working directory is per process unless a thread asks for its own.
-        if unshare(CLONE_FS) != 0 {
+        do { _ = try valueOrErrno { unshare(CLONE_FS) } } catch {
             pthread_mutex_lock(&lock)
-            if failure == nil { failure = TreeShift.Failure(path: ".", operation: "unshare(CLONE_FS) for", errno: .init(rawValue: errno)) }
+            if failure == nil { failure = TreeShift.Failure("unshare(CLONE_FS) for", ".", error) }
             pthread_cond_broadcast(&wake)
             pthread_mutex_unlock(&lock)
             return

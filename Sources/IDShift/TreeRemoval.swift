@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import LinuxSys
 public import SystemPackage
 
 /// Removes a tree without leaving it: directories are opened with O_NOFOLLOW relative to their
@@ -20,30 +21,27 @@ public enum TreeRemoval {
     }
 
     public static func remove(_ root: String) throws(Failure) {
-        let fd = clinux_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
-        guard fd >= 0 else { throw .system(path: root, operation: "open directory", Errno(rawValue: errno)) }
-        let st: clinux_file_status
-        do { st = try statusAt(fd, "") } catch {
-            close(fd)
-            throw .system(path: root, operation: "stat", error)
-        }
         var mounts: [String] = []
-        do throws(Failure) { try empty(fd, path: root, mount: st.mount_id, mounts: &mounts) } catch {
-            close(fd)
-            throw error
+        let top: Descriptor
+        do { top = try Descriptor.open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) } catch {
+            throw .system(path: root, operation: "open directory", error)
         }
-        close(fd)
+        let st: clinux_file_status
+        do { st = try statusAt(top.rawValue, "") } catch { throw .system(path: root, operation: "stat", error) }
+        try empty(top, path: root, mount: st.mount_id, mounts: &mounts)
+        _ = consume top
         if !mounts.isEmpty { throw .mountPoints(mounts) }
-        guard rmdir(root) == 0 else { throw .system(path: root, operation: "remove", Errno(rawValue: errno)) }
+        do { _ = try valueOrErrno { rmdir(root) } } catch { throw .system(path: root, operation: "remove", error) }
     }
 
-    private static func empty(_ dir: Int32, path: String, mount: UInt64, mounts: inout [String]) throws(Failure) {
+    private static func empty(_ dir: borrowing Descriptor, path: String, mount: UInt64, mounts: inout [String]) throws(Failure) {
         let names: [String]
-        do { names = try directoryEntries(dir) } catch { throw .system(path: path, operation: "read directory", error) }
+        do { names = try directoryEntries(dir.rawValue) } catch { throw .system(path: path, operation: "read directory", error) }
+        let parent = dir.rawValue
         for name in names {
             let childPath = path + "/" + name
             let st: clinux_file_status
-            do { st = try statusAt(dir, name) } catch {
+            do { st = try statusAt(parent, name) } catch {
                 if error == .noSuchFileOrDirectory { continue }
                 throw .system(path: childPath, operation: "stat", error)
             }
@@ -53,28 +51,29 @@ public enum TreeRemoval {
                 continue
             }
             if isDirectory(st) {
-                let child: Int32
-                do { child = try openDirectory(dir, name) } catch {
-                    // Why: a directory without read or search permission for its owner (chmod 0)
-                    // is common in unpacked rootfs trees; as its owner we may fix that.
-                    guard error == .permissionDenied, fchmodat(dir, name, 0o700, 0) == 0,
-                        let reopened = try? openDirectory(dir, name)
-                    else { throw .system(path: childPath, operation: "open directory", error) }
-                    child = reopened
-                }
-                do throws(Failure) { try empty(child, path: childPath, mount: mount, mounts: &mounts) } catch {
-                    close(child)
-                    throw error
-                }
-                close(child)
+                let child = try openForRemoval(dir, name, path: childPath)
+                try empty(child, path: childPath, mount: mount, mounts: &mounts)
                 if mounts.contains(where: { $0.hasPrefix(childPath + "/") }) { continue }
-                guard unlinkat(dir, name, AT_REMOVEDIR) == 0 else {
-                    throw .system(path: childPath, operation: "remove", Errno(rawValue: errno))
+                do { _ = try valueOrErrno { unlinkat(parent, name, AT_REMOVEDIR) } } catch {
+                    throw .system(path: childPath, operation: "remove", error)
                 }
             } else {
-                guard unlinkat(dir, name, 0) == 0 else {
-                    throw .system(path: childPath, operation: "remove", Errno(rawValue: errno))
+                do { _ = try valueOrErrno { unlinkat(parent, name, 0) } } catch {
+                    throw .system(path: childPath, operation: "remove", error)
                 }
+            }
+        }
+    }
+
+    /// Why the second try: a directory without read or search permission for its owner (chmod 0)
+    /// is common in unpacked rootfs trees; as its owner we may fix that.
+    private static func openForRemoval(_ dir: borrowing Descriptor, _ name: String, path: String) throws(Failure) -> Descriptor {
+        do { return try dir.open(name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) } catch {
+            guard error == .permissionDenied, fchmodat(dir.rawValue, name, 0o700, 0) == 0 else {
+                throw .system(path: path, operation: "open directory", error)
+            }
+            do { return try dir.open(name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) } catch {
+                throw .system(path: path, operation: "open directory", error)
             }
         }
     }

@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import IDModel
+public import LinuxSys
 public import SystemPackage
 
 /// Shifts the owners of every file in a tree by an `IDTranslation`, in one process: symlinks are
@@ -15,12 +16,8 @@ public struct TreeShift {
         public var otherFilesystems: [String] = []
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let path: String
-        public let operation: String
-        public let errno: Errno
-        public var description: String { "cannot \(operation) \(path): \(errno)" }
-    }
+    /// A step that failed on an entry: "cannot OPERATION PATH: ERRNO".
+    public typealias Failure = SystemError
 
     public let translation: IDTranslation
 
@@ -30,23 +27,18 @@ public struct TreeShift {
     }
 
     public func shift(_ root: String) throws(Failure) -> Report {
-        let fd = clinux_open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
-        guard fd >= 0 else { throw Failure(path: root, operation: "open directory", errno: Errno(rawValue: errno)) }
+        let top: Descriptor
+        do { top = try Descriptor.open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) } catch {
+            throw Failure("open directory", root, error)
+        }
         let st: clinux_file_status
-        do { st = try statusAt(fd, "") } catch {
-            close(fd)
-            throw Failure(path: root, operation: "stat", errno: error)
-        }
+        do { st = try statusAt(top.rawValue, "") } catch { throw Failure("stat", root, error) }
         var report = Report()
-        do throws(Failure) {
-            // The root through its own fd (the one place a /proc path names an fd we hold).
-            try shiftEntry(parent: fd, name: ".", xattrName: "/proc/self/fd/\(fd)", directoryPath: root, st: st, report: &report)
-        } catch {
-            close(fd)
-            throw error
-        }
+        // The root through its own fd (the one place a /proc path names an fd we hold).
+        try shiftEntry(parent: top.rawValue, name: ".", xattrName: "/proc/self/fd/\(top.rawValue)", directoryPath: root, st: st, report: &report)
         let job = ShiftJob(shift: self, mount: st.mount_id)
-        job.queue.append((fd, root))
+        // The job's queue holds raw fds (an array cannot hold noncopyable values) and closes each.
+        job.queue.append((top.take(), root))
         job.run(threads: ShiftJob.threadCount)
         if let failure = job.failure { throw failure }
         report.visited += job.report.visited
@@ -64,15 +56,15 @@ public struct TreeShift {
     /// queue is long, so open directory fds stay bounded). The working directory of this thread
     /// is `dir` while its entries are handled.
     func walk(_ dir: Int32, path: String, job: ShiftJob, report: inout Report) throws(Failure) {
-        guard fchdir(dir) == 0 else { throw Failure(path: path, operation: "enter", errno: Errno(rawValue: errno)) }
+        do { _ = try valueOrErrno { fchdir(dir) } } catch { throw Failure("enter", path, error) }
         let names: [String]
-        do { names = try directoryEntries(dir) } catch { throw Failure(path: path, operation: "read directory", errno: error) }
+        do { names = try directoryEntries(dir) } catch { throw Failure("read directory", path, error) }
         for name in names {
             if job.stopped { return }
             let st: clinux_file_status
             do { st = try statusAt(dir, name) } catch {
                 if error == .noSuchFileOrDirectory { continue }
-                throw Failure(path: path + "/" + name, operation: "stat", errno: error)
+                throw Failure("stat", path + "/" + name, error)
             }
             // Why: a bind mount of the same filesystem has the same st_dev; its mount id differs.
             if st.mount_id != job.mount {
@@ -87,12 +79,12 @@ public struct TreeShift {
                 let childPath = path + "/" + name
                 let child: Int32
                 do { child = try openDirectory(dir, name) } catch {
-                    throw Failure(path: childPath, operation: "open directory", errno: error)
+                    throw Failure("open directory", childPath, error)
                 }
                 if job.offer(child, childPath) { continue }
                 defer { close(child) }
                 try walk(child, path: childPath, job: job, report: &report)
-                guard fchdir(dir) == 0 else { throw Failure(path: path, operation: "enter", errno: Errno(rawValue: errno)) }
+                do { _ = try valueOrErrno { fchdir(dir) } } catch { throw Failure("enter", path, error) }
             }
         }
     }
@@ -119,40 +111,38 @@ public struct TreeShift {
                     continue
                 }
                 guard let translated = SecurityXattrs.translateACL(value, translation), translated != value else { continue }
-                let rc = translated.withUnsafeBytes { clinux_lsetxattr(xattrPath, attribute, $0.baseAddress, UInt($0.count)) }
-                guard rc == 0 else { throw Failure(path: path, operation: "set \(attribute) on", errno: Errno(rawValue: errno)) }
+                do {
+                    _ = try valueOrErrno { translated.withUnsafeBytes { clinux_lsetxattr(xattrPath, attribute, $0.baseAddress, UInt($0.count)) } }
+                } catch { throw Failure("set \(attribute) on", path, error) }
                 changed = true
             }
         }
         if uid != st.uid || gid != st.gid {
-            guard fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
-                let error = Errno(rawValue: errno)
+            do { _ = try valueOrErrno { fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) } } catch {
                 // Why: in a user namespace an unmapped owner reads as the overflow id (65534), and
                 // an id with no mapping cannot be given: say which, not just "not permitted".
                 if error == .invalidArgument {
-                    throw Failure(path: path, operation: "give uid \(uid) gid \(gid) (not mapped in this namespace) to",
-                                  errno: error)
+                    throw Failure("give uid \(uid) gid \(gid) (not mapped in this namespace) to", path, error)
                 }
                 if error == .notPermitted && (st.uid == 65534 || st.gid == 65534) {
-                    throw Failure(path: path, operation: "change the owner (not mapped in this namespace) of", errno: error)
+                    throw Failure("change the owner (not mapped in this namespace) of", path, error)
                 }
-                throw Failure(path: path, operation: "change the owner of", errno: error)
+                throw Failure("change the owner of", path, error)
             }
             changed = true
             if !isSymlink(st) {
                 // chown clears setuid and setgid, and file capabilities: put them back.
                 if st.mode & UInt32(S_ISUID | S_ISGID) != 0 {
-                    guard fchmodat(parent, name, mode_t(st.mode & 0o7777), 0) == 0 else {
-                        throw Failure(path: path, operation: "restore the mode of", errno: Errno(rawValue: errno))
+                    do { _ = try valueOrErrno { fchmodat(parent, name, mode_t(st.mode & 0o7777), 0) } } catch {
+                        throw Failure("restore the mode of", path, error)
                     }
                 }
                 if let capability, let translated = SecurityXattrs.translateCapability(capability, translation) {
-                    let rc = translated.withUnsafeBytes {
-                        clinux_lsetxattr(xattrPath, SecurityXattrs.capability, $0.baseAddress, UInt($0.count))
-                    }
-                    guard rc == 0 else {
-                        throw Failure(path: path, operation: "restore the capabilities of", errno: Errno(rawValue: errno))
-                    }
+                    do {
+                        _ = try valueOrErrno {
+                            translated.withUnsafeBytes { clinux_lsetxattr(xattrPath, SecurityXattrs.capability, $0.baseAddress, UInt($0.count)) }
+                        }
+                    } catch { throw Failure("restore the capabilities of", path, error) }
                 }
             }
         }

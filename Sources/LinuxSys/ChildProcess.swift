@@ -34,8 +34,7 @@ public struct CapturedRun: Sendable {
                 if collected.count < outputLimit { collected += chunk[..<n] }
             }
             close(outputFD)
-            let raw = clinux_wait(pid)
-            let status = clinux_wifexited(raw) != 0 ? clinux_wexitstatus(raw) : 128 + clinux_wtermsig(raw)
+            let status = WaitStatus.wait(for: pid)?.shellStatus ?? 1
             return CapturedRun(status: status, output: String(decoding: collected, as: UTF8.self))
         }
     }

@@ -16,10 +16,10 @@ public enum Executables {
         path.split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
     }
 
-    /// A regular file that the caller may execute.
+    /// A regular file with an execute bit (whoever asks: `subid doctor` looks on a user's behalf).
     public static func isExecutableFile(_ path: String) -> Bool {
         var st = stat()
-        return stat(path, &st) == 0 && clinux_s_isreg(st.st_mode) != 0 && access(path, X_OK) == 0
+        return stat(path, &st) == 0 && clinux_s_isreg(st.st_mode) != 0 && st.st_mode & 0o111 != 0
     }
 
     /// Setuid root.
@@ -37,6 +37,6 @@ public enum Executables {
     /// What liblxc and podman insist on for newuidmap/newgidmap: an executable regular file that
     /// is setuid root or has file capabilities.
     public static func isPrivilegedHelper(_ path: String) -> Bool {
-        isExecutableFile(path) && (isSetuidRoot(path) || hasFileCapabilities(path))
+        isExecutableFile(path) && access(path, X_OK) == 0 && (isSetuidRoot(path) || hasFileCapabilities(path))
     }
 }

@@ -1,51 +1,40 @@
 import CLinux
 import Glibc
+import LinuxSys
 public import SystemPackage
 
 /// Where requests go: the kernel, or a recording fake in tests.
-public protocol NetlinkTransport {
+public protocol NetlinkTransport: ~Copyable {
     mutating func send(_ bytes: [UInt8]) throws(Errno)
     mutating func receive() throws(Errno) -> [UInt8]
 }
 
-/// An rtnetlink socket (SOCK_CLOEXEC, bound by the kernel); closed by `close()`.
-public struct NetlinkSocket: NetlinkTransport {
-    public let fd: Int32
+/// An rtnetlink socket (SOCK_CLOEXEC, bound by the kernel), closed when the value goes away.
+public struct NetlinkSocket: NetlinkTransport, ~Copyable {
+    let socket: Descriptor
 
     public init() throws(Errno) {
-        let fd = clinux_netlink_route_open()
-        guard fd >= 0 else { throw Errno(rawValue: errno) }
-        self.fd = fd
+        socket = Descriptor(adopting: try valueOrErrno { clinux_netlink_route_open() })
     }
 
-    public func close() { _ = Glibc.close(fd) }
+    public var fd: Int32 { socket.rawValue }
 
     public mutating func send(_ bytes: [UInt8]) throws(Errno) {
-        while true {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
-            if n == bytes.count { return }
-            if n < 0 && errno == EINTR { continue }
-            throw n < 0 ? Errno(rawValue: errno) : .ioError
-        }
+        let fd = socket.rawValue
+        let n = try valueOrErrno { bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) } }
+        // A datagram goes whole or not at all.
+        guard n == bytes.count else { throw .ioError }
     }
 
     /// One datagram, sized with MSG_PEEK|MSG_TRUNC first so nothing is cut off.
     public mutating func receive() throws(Errno) -> [UInt8] {
+        let fd = socket.rawValue
         var probe: UInt8 = 0
-        var size = -1
-        while size < 0 {
-            size = recv(fd, &probe, 1, Int32(MSG_PEEK | MSG_TRUNC))
-            if size < 0 && errno != EINTR { throw Errno(rawValue: errno) }
-        }
-        let fd = self.fd
+        let size = try valueOrErrno { recv(fd, &probe, 1, Int32(MSG_PEEK | MSG_TRUNC)) }
         var failure: Errno?
         let datagram = [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buffer, count in
-            while true {
-                let n = recv(fd, buffer.baseAddress, buffer.count, 0)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { failure = Errno(rawValue: errno); count = 0 } else { count = n }
-                return
-            }
+            count = 0
+            do throws(Errno) { count = try valueOrErrno { recv(fd, buffer.baseAddress, buffer.count, 0) } } catch { failure = error }
         }
         if let failure { throw failure }
         return datagram
@@ -78,7 +67,7 @@ public enum NetlinkSession {
     /// Sends one request and reads until its ACK (or error, or DONE), ignoring nothing: every
     /// reply must carry the request's sequence number. Returns the data messages.
     public static func transact(
-        _ request: NetlinkRequest, over transport: inout some NetlinkTransport
+        _ request: NetlinkRequest, over transport: inout some NetlinkTransport & ~Copyable
     ) throws(Failure) -> [NetlinkReader.Message] {
         do { try transport.send(request.bytes) } catch { throw .system(error) }
         var data: [NetlinkReader.Message] = []

@@ -70,18 +70,12 @@ public struct NicStore: Sendable {
     /// the lock no other writer is at work, so every one of them is stale.
     private func removeStaleTemporaries(in directory: String) {
         let base = String(path[(path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex)...])
-        guard let dir = opendir(directory) else { return }
-        defer { closedir(dir) }
+        guard let names = try? DirectoryEntries.names(atPath: directory) else { return }
         let prefix = Array((base + ".cio").utf8)
-        var doomed: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+        for name in names {
             let bytes = Array(name.utf8)
-            if bytes.count == prefix.count + 6 && bytes.starts(with: prefix) { doomed.append(name) }
+            if bytes.count == prefix.count + 6 && bytes.starts(with: prefix) { _ = unlink(directory + "/" + name) }
         }
-        for name in doomed { _ = unlink(directory + "/" + name) }
     }
 
     /// The lock lives as long as the returned descriptor (closing it releases the lock).

@@ -42,7 +42,7 @@ public enum UserNic {
         return try body()
     }
 
-    struct Links {
+    struct Links: ~Copyable {
         var socket: NetlinkSocket
         var sequence: UInt32 = 0
 
@@ -88,7 +88,6 @@ public enum UserNic {
             do { _ = try NetlinkSession.transact(make(next()), over: &socket) } catch { throw .netlink(error) }
         }
 
-        func close() { socket.close() }
     }
 
     // MARK: create
@@ -107,7 +106,6 @@ public enum UserNic {
 
         let allowance = usernet.allowance(user: user, groups: groups, type: type, link: link)
         var links = try Links()
-        defer { links.close() }
         return try store.update { (transaction: inout NicStore.Transaction) throws(Failure) -> String in
             // Entries whose host interface is gone no longer count (the whole file is rewritten).
             if !transaction.database.entries.isEmpty {
@@ -174,7 +172,6 @@ public enum UserNic {
                 let (name, index) = try inNamespace(netns) { () throws(Failure) in
                     try asCaller(callerUID) { () throws(Failure) -> (String, Int32) in
                         var inside = try Links()
-                        defer { inside.close() }
                         guard let peer = try inside.link(named: temporaryPeer) else { throw .vanished("peer \(temporaryPeer) not found") }
                         do throws(Failure) {
                             try inside.run { LinkRequest.rename(index: peer.index, to: nicName ?? "eth%d", sequence: $0) }
@@ -220,7 +217,6 @@ public enum UserNic {
         let privileged: Bool = try inNamespace(netns) { () throws(Failure) in
             try asCaller(callerUID) { () throws(Failure) in
                 var inside = try Links()
-                defer { inside.close() }
                 // Why index 1: loopback always has it (the kernel's LOOPBACK_IFINDEX); no look-up needed.
                 do throws(Failure) { try inside.run { LinkRequest.delete(index: 1, sequence: $0) } } catch {
                     return error.netlinkErrno == .notSupported
@@ -232,7 +228,6 @@ public enum UserNic {
         guard let hostInterface else { throw .notAllowedToDelete(hostInterface: nil) }
         let owners = Set(usernet.allowance(user: user, groups: groups, type: type, link: link).quotas.map { $0.owner })
         var links = try Links()
-        defer { links.close() }
         try store.update { (transaction: inout NicStore.Transaction) throws(Failure) in
             // CVE-2026-39402: only a nic the database records for this caller, type and link.
             guard transaction.database.entries.contains(where: {

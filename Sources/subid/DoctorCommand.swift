@@ -30,7 +30,7 @@ extension SubIDCommand {
                 guard let me = users.user(id: getuid()) else { throw Failure("cannot determine your user name (uid \(getuid()))") }
                 record = me
             }
-            let path = getenv("PATH").map { String(cString: $0) } ?? HostProbe.defaultSearchPath
+            let path = getenv("PATH").map { String(cString: $0) } ?? Executables.searchPath
             let findings = Diagnosis.run(HostProbe.gather(user: record, users: users, searchPath: path))
             if json {
                 print(JSON.object([

@@ -4,6 +4,7 @@ import PamSubID
 import IDModel
 import SubID
 import TestSupport
+import LinuxSys
 import Testing
 
 @Suite struct SessionOptionsTests {
@@ -144,11 +145,24 @@ import Testing
         #expect(bob == [.init(kind: .uid, range: IDRange(start: 165_536, count: 65536)!, allocated: true)])
     }
 
-    @Test func aBadPolicyTouchesNoFile() {
-        let store = { (kind: IDKind) in SubIDStore(kind: kind, path: "/nonexistent/dir/sub\(kind)") }
-        #expect(throws: RangeProvisioning.Failure.self) {
-            try RangeProvisioning.ensure(OwnerIdentity(name: "x", uid: 5), policies: [(.uid, AllocationPolicy(min: 10, max: 5, count: 1))], store: store, inUse: { _ in .none })
+    /// The refusal must be the policy's, and come before any file is touched: the store is a real,
+    /// writable scratch file that stays byte for byte as it was.
+    @Test func aBadPolicyTouchesNoFile() throws {
+        let scratch = ScratchDirectory("badpolicy")
+        scratch.write("subuid", "anna:100000:65536\n")
+        let store = { (kind: IDKind) in SubIDStore(kind: kind, path: scratch.file("sub\(kind)")) }
+        let bad = AllocationPolicy(min: 10, max: 5, count: 1)
+        do {
+            _ = try RangeProvisioning.ensure(OwnerIdentity(name: "x", uid: 5), policies: [(.uid, bad)], store: store, inUse: { _ in .none })
+            Issue.record("a policy with min > max was accepted")
+        } catch {
+            guard case .allocation(.invalidConfiguration(.uid, bad)) = error else {
+                Issue.record("refused for the wrong reason: \(error)")
+                return
+            }
         }
+        #expect(try Files.read(scratch.file("subuid")) == Array("anna:100000:65536\n".utf8))
+        #expect(!Files.exists(scratch.file("subuid.lock")))
     }
 }
 }

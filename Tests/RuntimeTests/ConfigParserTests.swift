@@ -44,9 +44,13 @@ import Testing
     }
 
     // liblxc's own vectors (src/tests/parse_config_file.c).
-    @Test(arguments: ["u 0 0 1", "u    0\t\t5000\t100000", "u 65536 65536 1\t", "g 0x186a0 010 5"])
-    func validIdmaps(_ value: String) throws {
-        _ = try ConfigParser.parse("lxc.idmap = \(value)\n")
+    @Test(arguments: [
+        ("u 0 0 1", "u 0 0 1"), ("u    0\t\t5000\t100000", "u 0 5000 100000"), ("u 65536 65536 1\t", "u 65536 65536 1"),
+        ("g 0x186a0 010 5", "g 100000 8 5"),
+    ])
+    func validIdmaps(_ value: String, _ expected: String) throws {
+        let maps = try ConfigParser.parse("lxc.idmap = \(value)\n").idmaps
+        #expect(maps.map { "\($0.kind == .uid ? "u" : "g") \($0.inside) \($0.outside) \($0.count)" } == [expected])
     }
 
     @Test(arguments: ["1u 0 0 0", "g -1 0 -10", "a 1 0 10", "u 1 1 0 10", "g 1 0 10\t z ", "b 0 100000 10", "u 4294967295 0 2"])

@@ -31,8 +31,19 @@ import Testing
         #expect(throws: RuntimeError.self) { try SeccompPolicy.parse(text) }
     }
 
+    /// The unknown name changes nothing: the program is the one compiled without it, and it does
+    /// test mkdir's number (83 on x86_64) with a `jeq #k` (BPF_JMP|BPF_JEQ|BPF_K, code 0x15).
     @Test func unknownSyscallsAreSkippedAsLXCDoes() throws {
         let bpf = try SeccompPolicy.compile(try SeccompPolicy.parse("2\ndenylist\nno_such_syscall_at_all\nmkdir errno 1\n"))
-        #expect(!bpf.isEmpty)
+        let without = try SeccompPolicy.compile(try SeccompPolicy.parse("2\ndenylist\nmkdir errno 1\n"))
+        #expect(bpf == without)
+        #expect(bpf.count % 8 == 0)
+        let instructions = stride(from: 0, to: bpf.count, by: 8).map { Array(bpf[$0..<$0 + 8]) }
+        let testsMkdir = instructions.contains { i in
+            i[0] == 0x15 && i[1] == 0 && UInt32(i[4]) | UInt32(i[5]) << 8 | UInt32(i[6]) << 16 | UInt32(i[7]) << 24 == 83
+        }
+        #expect(testsMkdir)
+        let nothing = try SeccompPolicy.compile(try SeccompPolicy.parse("2\ndenylist\n"))
+        #expect(nothing != bpf)
     }
 }

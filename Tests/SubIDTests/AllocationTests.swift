@@ -94,23 +94,22 @@ import IDModel
             }
             let policy = AllocationPolicy(min: 100000, max: 600000, count: UInt32(1 + rng.next() % 70000))
             let existing = SubIDFile(parsing: text).entries.map(\.range)
+            // Oracle, declared rather than walked: first fit starts at min or right after some
+            // range; of those starts, the lowest whose `count` ids fit in [min, max] and meet no
+            // range is the answer; none means exhaustion.
+            let maxEnd = UInt64(policy.max) + 1
+            let starts = ([UInt64(policy.min)] + existing.filter { !$0.isEmpty }.map { $0.end }).filter { $0 >= UInt64(policy.min) }.sorted()
+            let expected = starts.first { s in
+                s + UInt64(policy.count) <= maxEnd && s + UInt64(policy.count) <= UInt64(IDRange.invalidID)
+                    && !existing.contains { !$0.isEmpty && UInt64($0.start) < s + UInt64(policy.count) && s < $0.end }
+            }
             do {
                 let range = try Allocator.firstFit(among: existing, policy: policy, kind: .uid)
+                #expect(UInt64(range.start) == expected, "\(text)")
                 #expect(!existing.contains { $0.overlaps(range) })
-                #expect(range.start >= policy.min && range.end <= UInt64(policy.max) + 1 && range.count == policy.count)
+                #expect(range.count == policy.count)
             } catch {
-                // Exhaustion must be real: no gap of `count` ids in [min, max].
-                var covered = existing.filter { !$0.isEmpty }.sorted()
-                covered.append(IDRange(start: UInt64(policy.max) + 1, count: 0)!)
-                var low = UInt64(policy.min)
-                var found = false
-                for r in covered {
-                    let high = min(UInt64(r.start), UInt64(policy.max) + 1)
-                    if high > low && high - low >= UInt64(policy.count) { found = true }
-                    low = max(low, r.end)
-                }
-                if UInt64(policy.max) + 1 > low && UInt64(policy.max) + 1 - low >= UInt64(policy.count) { found = true }
-                #expect(!found, "allocation failed although a gap exists: \(text)")
+                #expect(expected == nil, "allocation failed although \(expected ?? 0) is free: \(text)")
             }
         }
     }

@@ -64,3 +64,11 @@ userbox_prefix() {
     install -m 0755 "$BIN/userbox" "$BIN/userbox-cli" "$BIN/usernsexec" "$pfx/bin/"
     echo "$pfx"
 }
+
+# private_network: the calling test file runs (again, from its top) in a network namespace of its
+# own, so bridges, veths and loopback servers never touch the machine's network. Call it first.
+private_network() {
+    [ -n "${IN_NETNS:-}" ] && return 0
+    local file; file=$(readlink -f "${BASH_SOURCE[1]}")
+    exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$file'"
+}

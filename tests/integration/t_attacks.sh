@@ -1,8 +1,6 @@
 # Issue 20's findings replayed as the unprivileged user they came from; each attack passed on
 # 1aea0d1 and must fail now. README's Security section maps each one to its block here.
-if [ -z "${IN_NETNS:-}" ]; then
-    exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$REPO/tests/integration/t_attacks.sh'"
-fi
+private_network
 mount -t tmpfs tmpfs /run
 ip link set lo up; ip link add br0 type bridge; ip link set br0 up
 ours=$SCRATCH/bin; mkdir -p "$ours"; chmod 755 "$SCRATCH" "$ours"

@@ -1,9 +1,7 @@
 # subid doctor: a healthy setup, then each cause injected on its own (and undone), each with its
 # diagnosis and exit status. Own network namespace for the bridge; sysctls and mounts are faked
 # inside this test's mount namespace only.
-if [ -z "${IN_NETNS:-}" ]; then
-    exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$REPO/tests/integration/t_doctor.sh'"
-fi
+private_network
 ip link add br0 type bridge
 new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 elsa
 new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 anna

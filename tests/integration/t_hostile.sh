@@ -40,7 +40,8 @@ kill "$t"
 # every access is relative to it; a target that exits after the open is never replaced.
 t=$(new_target dave)
 as bash -c "exec 7</proc/$t; kill $t; sleep 0.3; exec '$ours/newuidmap' fd:7 0 100000 10" 2>"$WORK/err"; rc=$?
-same "target exited after its /proc directory was opened: refused" 1 "$rc"
+same "target exited after its /proc directory was opened: refused, with the reason" "1 yes" \
+    "$rc $(grep -q 'newuidmap: ' "$WORK/err" && echo yes)"
 
 # File capabilities instead of setuid (shadow's second install mode).
 fcaps=$SCRATCH/fcaps

@@ -2,9 +2,7 @@
 # with LXC's own lxc-user-nic, then with ours bind-mounted over /usr/libexec/lxc/lxc-user-nic; the
 # resulting links must be the same. Private network namespace with its own sysfs (LXC looks for
 # bridges under /sys/class/net, which shows the netns that mounted it), tmpfs /run.
-if [ -z "${IN_NETNS:-}" ]; then
-    exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$REPO/tests/integration/t_lxc_dropin.sh'"
-fi
+private_network
 lxc_nic=/usr/libexec/lxc/lxc-user-nic
 if [ ! -x "$lxc_nic" ] || [ ! -x /bin/busybox ]; then
     not_ok "Debian's lxc and busybox-static are needed (make deps installs them)"; return 0

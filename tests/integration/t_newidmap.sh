@@ -26,7 +26,8 @@ as() { local user=$1; shift; setpriv --reuid="$user" --regid="$user" --init-grou
 state() { echo "uid_map:$(tr -s ' ' < /proc/$1/uid_map)|gid_map:$(tr -s ' ' < /proc/$1/gid_map)|setgroups:$(cat /proc/$1/setgroups)"; }
 
 # mapcase NAME MODE HELPER CALLER[:GROUP] ARGS...   (PID in ARGS is replaced by a fresh target)
-# MODE: same = status, maps and stderr as shadow; result = status and maps as shadow (message differs on purpose)
+# MODE: same = status, maps and stderr as shadow; accept = same, and ours must succeed with a map;
+# result = status and maps as shadow (message differs on purpose)
 mapcase() {
     local name=$1 mode=$2 helper=$3 who=$4; shift 4
     local user=${who%%:*} group=${who#*:}; [ "$group" = "$who" ] && group=""
@@ -42,7 +43,14 @@ mapcase() {
         results+=("status:$rc|$(state "$t")|stderr:$(mask_pid "$err" "$t")")
         kill "$t" 2>/dev/null
     done
-    if [ "$mode" = same ]; then
+    if [ "$mode" = accept ]; then
+        # Accepted cases must also be accepted, not merely refused alike by both.
+        local file=uid_map; [ "$helper" = newgidmap ] && file=gid_map
+        local mine=${results[1]#*$file:}; mine=${mine%%|*}
+        check "$helper $name: accepted (status 0, $file written: '$mine')" \
+            test "${results[1]%%|*}" = "status:0" -a -n "$mine"
+    fi
+    if [ "$mode" = same ] || [ "$mode" = accept ]; then
         same "$helper $name: same as shadow" "${results[0]}" "${results[1]}"
     else
         same "$helper $name: same status and maps as shadow" "${results[0]%%|stderr:*}" "${results[1]%%|stderr:*}"
@@ -52,18 +60,18 @@ mapcase() {
 }
 
 # Accepted.
-mapcase "whole range" same newuidmap alice PID 0 100000 65536
-mapcase "own uid" same newuidmap alice PID 0 "$A" 1
-mapcase "own uid and range" same newuidmap alice PID 0 "$A" 1 1 100000 65535
-mapcase "chained entries" same newuidmap alice PID 0 300000 20
-mapcase "entry owned by numeric uid" same newuidmap alice PID 0 200000 100
-mapcase "entry of another name with the same uid" same newuidmap alice PID 0 400000 10
-mapcase "hex and octal numbers" same newuidmap alice PID 0 0x186a0 010
-mapcase "part of a range" same newuidmap alice PID 1000 110000 5
-mapcase "whole range" same newgidmap alice PID 0 100000 65536
-mapcase "own gid (setgroups deny)" same newgidmap alice PID 0 "$G" 1
-mapcase "own gid and range (setgroups stays allow)" same newgidmap alice PID 0 "$G" 1 1 100000 65535
-mapcase "340 extents" same newuidmap alice PID $(for i in $(seq 0 339); do echo "$i $((10000 + i)) 1"; done)
+mapcase "whole range" accept newuidmap alice PID 0 100000 65536
+mapcase "own uid" accept newuidmap alice PID 0 "$A" 1
+mapcase "own uid and range" accept newuidmap alice PID 0 "$A" 1 1 100000 65535
+mapcase "chained entries" accept newuidmap alice PID 0 300000 20
+mapcase "entry owned by numeric uid" accept newuidmap alice PID 0 200000 100
+mapcase "entry of another name with the same uid" accept newuidmap alice PID 0 400000 10
+mapcase "hex and octal numbers" accept newuidmap alice PID 0 0x186a0 010
+mapcase "part of a range" accept newuidmap alice PID 1000 110000 5
+mapcase "whole range" accept newgidmap alice PID 0 100000 65536
+mapcase "own gid (setgroups deny)" accept newgidmap alice PID 0 "$G" 1
+mapcase "own gid and range (setgroups stays allow)" accept newgidmap alice PID 0 "$G" 1 1 100000 65535
+mapcase "340 extents" accept newuidmap alice PID $(for i in $(seq 0 339); do echo "$i $((10000 + i)) 1"; done)
 mapcase "a map of 4096 bytes or more" result newuidmap alice PID $(for i in $(seq 0 339); do echo "$i $((100000 + i)) 1"; done)
 
 # Refused.

@@ -2,9 +2,7 @@
 # anna:2000000:1000000, elsa:3000000:1000000), a bridge with no uplink and lxc-usernet; each user
 # runs two networked containers with idmaps inside their range. Private network and mount
 # namespaces; our helpers installed setuid into a scratch prefix.
-if [ -z "${IN_NETNS:-}" ]; then
-    exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$REPO/tests/integration/t_userbox.sh'"
-fi
+private_network
 mount -t tmpfs tmpfs /run
 mount -t sysfs sysfs /sys
 ip link set lo up

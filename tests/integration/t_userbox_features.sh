@@ -1,8 +1,6 @@
 # userbox's configuration at work: hooks, environment, capabilities, seccomp, mount entries, the
 # console log, rootfs from a directory and from a tarball, delegated cgroups.
-if [ -z "${IN_NETNS:-}" ]; then
-    exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$REPO/tests/integration/t_userbox_features.sh'"
-fi
+private_network
 mount -t tmpfs tmpfs /run
 ip link set lo up
 pfx=$(userbox_prefix)

@@ -1,8 +1,6 @@
 # lxc-user-nic (work in progress, not installed): create/delete round trips, quotas, CVE checks,
 # in a private network namespace with a bridge and a tmpfs /run.
-if [ -z "${IN_NETNS:-}" ]; then
-    exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$REPO/tests/integration/t_usernic.sh'"
-fi
+private_network
 mount -t tmpfs tmpfs /run
 ours=$SCRATCH/bin; mkdir -p "$ours"; chmod 755 "$SCRATCH"
 install -o root -g root -m 4755 "$BIN/lxc-user-nic" "$ours/"

@@ -72,13 +72,7 @@ public struct Container: Sendable {
     /// Every container under `lxcpath` (directories holding a config).
     public static func all(lxcpath: String? = nil) -> [Container] {
         let root = ContainerPaths(name: "x", lxcpath: lxcpath).lxcpath
-        guard let dir = opendir(root) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if ContainerPaths.isValidName(name) { names.append(name) }
-        }
+        let names = ((try? DirectoryEntries.names(atPath: root)) ?? []).filter(ContainerPaths.isValidName)
         return names.sorted().compactMap { try? Container(name: $0, lxcpath: lxcpath) }.filter { $0.exists }
     }
 }

@@ -20,10 +20,7 @@ public enum Helpers {
             candidates.append(me + "/lxc-user-nic")
         }
         candidates += ["/usr/local/libexec/lxc/lxc-user-nic", "/usr/libexec/lxc/lxc-user-nic", "/usr/lib/x86_64-linux-gnu/lxc/lxc-user-nic"]
-        return candidates.first { path in
-            var st = stat()
-            return stat(path, &st) == 0 && st.st_uid == 0 && st.st_mode & S_ISUID != 0
-        }
+        return candidates.first(where: Executables.isSetuidRoot)
     }
 
     /// Our own tools (usernsexec for shifting and removing trees), beside the running binary.

@@ -84,7 +84,7 @@ struct LaunchPlan {
             let kept = Set(names.compactMap(Capabilities.number(of:)))
             for c in 0...LaunchPlan.lastCapability where !kept.contains(c) { capDrop |= 1 << UInt64(c) }
         }
-        var env = ["container=lxc", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"]
+        var env = ["container=lxc", Executables.searchPathEnvironment, "HOME=/root"]
         for e in config.environment {
             if e.contains("=") { env.append(e) } else if let v = getenv(e) { env.append("\(e)=\(String(cString: v))") }
         }

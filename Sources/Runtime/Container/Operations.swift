@@ -87,10 +87,7 @@ extension Container {
             }
             throw RuntimeError("cannot enter container \(name): \(String(cString: strerror(e)))")
         }
-        let raw = clinux_wait(child)
-        if clinux_wifexited(raw) != 0 { return clinux_wexitstatus(raw) }
-        if clinux_wifsignaled(raw) != 0 { return 128 + clinux_wtermsig(raw) }
-        return 1
+        return WaitStatus.wait(for: child)?.shellStatus ?? 1
     }
 
     /// Stops the container: its halt signal (lxc.signal.halt, else SIGPWR) to init and up to

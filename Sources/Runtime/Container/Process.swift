@@ -4,7 +4,7 @@ import LinuxSys
 
 /// Runs tools we depend on (usernsexec, lxc-user-nic, hooks) with a fixed environment.
 enum Process {
-    static let path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    static let path = Executables.searchPathEnvironment
 
     /// Runs to completion; nil when it cannot be started.
     static func run(_ argv: [String], environment: [String] = [path]) -> CapturedRun? {
