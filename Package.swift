@@ -104,6 +104,11 @@ let package = Package(
             ])]),
         // subid doctor: every reason a user could not start an unprivileged container here.
         .target(name: "Doctor", dependencies: ["IDModel", "LinuxSys", "SubID", "UserNic", "CLinux"], swiftSettings: strict),
+        // What the two argument-parser CLIs (subid, userbox-cli) share: one error voice and exit
+        // statuses, the table printer, JSON, typed arguments.
+        .target(
+            name: "CLISupport", dependencies: ["IDModel", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
         // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(
             name: "Runtime",
@@ -132,10 +137,10 @@ let package = Package(
         .executableTarget(
             name: "userbox", dependencies: ["LinuxSys", "Runtime"], swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
-            name: "userbox-cli", dependencies: ["IDModel", "LinuxSys", "Runtime", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "userbox-cli", dependencies: ["CLISupport", "IDModel", "LinuxSys", "Runtime", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
-            name: "subid", dependencies: ["AuditTrail", "Doctor", "IDModel", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+            name: "subid", dependencies: ["AuditTrail", "CLISupport", "Doctor", "IDModel", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
         // libFuzzer targets; built only by `make fuzz` with -sanitize=fuzzer,address -parse-as-library.
         .target(name: "CFuzz", path: "Fuzz/CFuzz"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import LinuxSys
 import IDModel
 import SubID
@@ -43,13 +44,13 @@ extension SubIDCommand {
             if json {
                 let items = findings.map { f in
                     JSON.object([
-                        ("severity", .string(f.severity.rawValue)), ("code", .string(f.code)), ("path", .string(f.path)),
-                        ("line", .number(Int64(f.line))), ("text", .string(f.text)), ("message", .string(f.message)),
+                        "severity": .string(f.severity.rawValue), "code": .string(f.code), "path": .string(f.path),
+                        "line": .number(Int64(f.line)), "text": .string(f.text), "message": .string(f.message),
                     ])
                 }
                 print(JSON.object([
-                    ("checked", .array(checked.map { .string($0) })), ("errors", .number(Int64(errors))),
-                    ("warnings", .number(Int64(warnings))), ("findings", .array(items)),
+                    "checked": .array(checked.map { .string($0) }), "ok": .bool(errors == 0), "errors": .number(Int64(errors)),
+                    "warnings": .number(Int64(warnings)), "findings": .array(items),
                 ]).text)
             } else {
                 for finding in findings { print(finding.description) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Doctor
 import Glibc
 import LinuxSys
@@ -34,10 +35,10 @@ extension SubIDCommand {
             let findings = Diagnosis.run(HostProbe.gather(user: record, users: users, searchPath: path))
             if json {
                 print(JSON.object([
-                    ("user", .string(record.name)), ("ok", .string(findings.isEmpty ? "yes" : "no")),
-                    ("findings", .array(findings.map { f in
-                        JSON.object([("cause", .string(f.cause)), ("problem", .string(f.problem)), ("fix", .string(f.fix))])
-                    })),
+                    "user": .string(record.name), "ok": .bool(findings.isEmpty),
+                    "findings": .array(findings.map { f in
+                        JSON.object(["cause": .string(f.cause), "problem": .string(f.problem), "fix": .string(f.fix)])
+                    }),
                 ]).text)
             } else if findings.isEmpty {
                 print("\(record.name) can run unprivileged containers here: nothing to fix")

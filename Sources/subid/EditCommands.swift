@@ -1,27 +1,24 @@
 import ArgumentParser
+import CLISupport
 import LinuxSys
 import IDModel
 import SubID
 import AuditTrail
 
-/// --uids and --gids, each FIRST-LAST inclusive and repeatable, as usermod -v/-w take them.
+/// --uids and --gids, each FIRST-LAST inclusive and repeatable, as usermod -v/-w take them
+/// (parsed into ranges by argument-parser: a bad one is a usage error naming the option).
 struct RangeOptions: ParsableArguments {
-    @Option(name: .customLong("uids"), help: ArgumentHelp("Subordinate uids FIRST-LAST (repeatable)", valueName: "FIRST-LAST"))
-    var uids: [String] = []
-    @Option(name: .customLong("gids"), help: ArgumentHelp("Subordinate gids FIRST-LAST (repeatable)", valueName: "FIRST-LAST"))
-    var gids: [String] = []
+    @Option(name: .customLong("uids"), help: ArgumentHelp("Subordinate uids FIRST-LAST (decimal, FIRST <= LAST <= 4294967294; repeatable)", valueName: "FIRST-LAST"),
+            transform: IDRange.parsingArgument)
+    var uids: [IDRange] = []
+    @Option(name: .customLong("gids"), help: ArgumentHelp("Subordinate gids FIRST-LAST (decimal, FIRST <= LAST <= 4294967294; repeatable)", valueName: "FIRST-LAST"),
+            transform: IDRange.parsingArgument)
+    var gids: [IDRange] = []
 
-    func parsed() throws -> [(IDKind, [IDRange])] {
-        do {
-            let uidRanges = try uids.map { text throws(RangeArgument.Failure) in try RangeArgument.parse(text) }
-            let gidRanges = try gids.map { text throws(RangeArgument.Failure) in try RangeArgument.parse(text) }
-            return [(.uid, uidRanges), (.gid, gidRanges)].filter { !$0.1.isEmpty }
-        } catch { throw ValidationError(error.description) }
-    }
+    func parsed() -> [(IDKind, [IDRange])] { [(IDKind.uid, uids), (.gid, gids)].filter { !$0.1.isEmpty } }
 
     func validate() throws {
         if uids.isEmpty && gids.isEmpty { throw ValidationError("give at least one --uids or --gids range") }
-        _ = try parsed()
     }
 }
 
@@ -80,7 +77,7 @@ extension SubIDCommand {
 
         func run() throws {
             let identity = try resolveUser(user, required: true)
-            let results = try edit(location, try ranges.parsed()) { file, range throws(RangeEditError) in try file.grant(range, to: identity) }
+            let results = try edit(location, ranges.parsed()) { file, range throws(RangeEditError) in try file.grant(range, to: identity) }
             for (kind, range, changed) in results where changed {
                 Audit.rangeChanged(kind, range, of: identity, added: true, program: "subid")
             }
@@ -103,7 +100,7 @@ extension SubIDCommand {
 
         func run() throws {
             let identity = try resolveUser(user, required: false)
-            let results = try edit(location, try ranges.parsed()) { file, range throws(RangeEditError) in file.revoke(range, from: identity) }
+            let results = try edit(location, ranges.parsed()) { file, range throws(RangeEditError) in file.revoke(range, from: identity) }
             for (kind, range, changed) in results where changed {
                 Audit.rangeChanged(kind, range, of: identity, added: false, program: "subid")
             }

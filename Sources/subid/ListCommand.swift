@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import LinuxSys
 import IDModel
 import SubID
@@ -29,12 +30,12 @@ extension SubIDCommand {
             if json {
                 let items = rows.map { row in
                     JSON.object([
-                        ("kind", .string(row.kind.rawValue)), ("owner", .string(row.entry.owner)),
-                        ("start", .number(Int64(row.entry.range.start))), ("count", .number(Int64(row.entry.range.count))),
-                        ("path", .string(location.store(row.kind).path)), ("line", .number(Int64(row.line))),
+                        "kind": .string(row.kind.rawValue), "owner": .string(row.entry.owner),
+                        "start": .number(Int64(row.entry.range.start)), "count": .number(Int64(row.entry.range.count)),
+                        "path": .string(location.store(row.kind).path), "line": .number(Int64(row.line)),
                     ])
                 }
-                print(JSON.object([("ranges", .array(items))]).text)
+                print(JSON.object(["ranges": .array(items)]).text)
                 return
             }
             if rows.isEmpty {
@@ -47,20 +48,7 @@ extension SubIDCommand {
                 let last = row.entry.range.last.map(String.init) ?? "-"
                 table.append([row.kind.rawValue, row.entry.owner, String(row.entry.range.start), last, String(row.entry.range.count)])
             }
-            printTable(table)
+            Table.print(table)
         }
-    }
-}
-
-func printTable(_ rows: [[String]]) {
-    guard let first = rows.first else { return }
-    var widths = first.map(\.count)
-    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-    for row in rows {
-        var line = ""
-        for (i, cell) in row.enumerated() {
-            line += i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 2)
-        }
-        print(line)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import LinuxSys
 import IDModel
 import SubID
@@ -15,17 +16,9 @@ struct SubIDCommand: ParsableCommand {
             """,
         subcommands: [List.self, Grant.self, Revoke.self, Allocate.self, Check.self, DoctorCommand.self])
 
-    /// Our own failures read `subid: message` (as shadow's tools print theirs), not `Error: ...`.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let failure as Failure {
-            fail(failure.description)
-        } catch {
-            exit(withError: error)
-        }
-    }
+    /// Every error reads `subid: message` (as shadow's tools print theirs); exit statuses are
+    /// ToolMain's: 0, 1 (refused or failed, or problems found), 64 (usage).
+    static func main() { ToolMain.run(SubIDCommand.self, program: "subid") }
 }
 
 /// Where the files are: /etc unless --prefix names another root (as shadow's --prefix).
@@ -50,27 +43,11 @@ struct Location: ParsableArguments {
 }
 
 /// An error a person can act on; printed as `subid: message`, exit 1.
-struct Failure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
+typealias Failure = ToolFailure
 
 func resolveUser(_ name: String, required: Bool) throws -> OwnerIdentity {
     let users = SystemUserDatabase()
     if let user = users.user(named: name) { return OwnerIdentity(name: user.name, uid: user.uid) }
     guard !required else { throw Failure("user '\(name)' does not exist") }
     return OwnerIdentity(name: name, uid: nil)
-}
-
-func fail(_ message: String) -> Never {
-    var standardError = StandardError()
-    print("subid: \(message)", to: &standardError)
-    SubIDCommand.exit(withError: ExitCode(1))
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        var bytes = Array(string.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc_write(2, $0.baseAddress, $0.count) }
-    }
 }

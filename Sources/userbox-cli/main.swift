@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Glibc
 import LinuxSys
 import Runtime
@@ -24,10 +25,8 @@ struct Common: ParsableArguments {
     }
 }
 
-struct Failure: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}
+/// An error a person can act on: `userbox: message`, exit 1.
+typealias Failure = ToolFailure
 
 func me() throws -> UserRecord {
     guard let user = SystemUserDatabase().user(id: getuid()) else { throw Failure("cannot determine your user name (uid \(getuid()))") }
@@ -45,20 +44,16 @@ extension Userbox {
             abstract: "Create a container from the busybox template, a rootfs directory or a tarball.",
             discussion: "The idmap comes from your first subordinate uid and gid ranges (65536 ids each) unless --idmap is given. The rootfs is owned on the host by the container's root ids.")
         @OptionGroup var common: Common
-        @Option(name: [.short, .long], help: "busybox, a directory or a .tar[.gz|.xz] file.") var template = "busybox"
-        @Option(help: ArgumentHelp("An lxc.idmap line, e.g. 'u 0 2000000 65536' (repeat for g).", valueName: "MAP")) var idmap: [String] = []
+        @Option(name: [.short, .long], help: "busybox, a rootfs directory, or a tarball (.tar, .tar.gz, .tgz, .tar.xz, .tar.bz2, .tar.zst).")
+        var template: RootfsSource = .busybox
+        @Option(help: ArgumentHelp("An lxc.idmap value, e.g. 'u 0 2000000 65536' (repeat for g).", valueName: "MAP")) var idmap: [ContainerConfig.IDMap] = []
         @Option(help: ArgumentHelp("Extra config lines (KEY=VALUE), appended.", valueName: "LINE")) var set: [String] = []
         @Argument var name: String
 
         func run() throws {
             let container = try common.container(name)
-            let source: RootfsSource = template == "busybox" ? .busybox
-                : template.contains(".tar") ? .tarball(template) : .directory(template)
-            var maps: [ContainerConfig.IDMap]?
-            if !idmap.isEmpty {
-                let text = idmap.map { "lxc.idmap = \($0)\n" }.joined()
-                do { maps = try ConfigParser.parse(text).idmaps } catch { throw Failure("--idmap: \(error)") }
-            }
+            let source = template
+            let maps: [ContainerConfig.IDMap]? = idmap.isEmpty ? nil : idmap
             let user = try me()
             let extra = set.map { line -> String in
                 guard let eq = line.firstIndex(of: "=") else { return line + "\n" }
@@ -133,10 +128,7 @@ extension Userbox {
                 rows.append([c.name, s == nil ? "STOPPED" : "RUNNING", s.map { String($0.initPID) } ?? "-",
                              s.map { $0.addresses.isEmpty ? "-" : $0.addresses.joined(separator: ", ") } ?? "-", user])
             }
-            let widths = (0..<5).map { i in rows.map { $0[i].count }.max() ?? 0 }
-            for row in rows {
-                print(row.enumerated().map { i, v in i == 4 ? v : v + String(repeating: " ", count: widths[i] - v.count) }.joined(separator: " "))
-            }
+            Table.print(rows)
         }
     }
 
@@ -216,20 +208,6 @@ extension Userbox {
     }
 }
 
-do {
-    var command = try Userbox.parseAsRoot()
-    try command.run()
-} catch let failure as Failure {
-    var stderr = StandardError()
-    print("userbox: \(failure)", to: &stderr)
-    Glibc.exit(1)
-} catch {
-    Userbox.exit(withError: error)
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        var bytes = Array(string.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-    }
-}
+// Every error reads `userbox: message`; exit statuses: 0, 1 (refused or failed), 64 (usage);
+// attach exits with the command's status.
+ToolMain.run(Userbox.self, program: "userbox")

@@ -71,5 +71,5 @@ chown root: "$cg"
 diagnose "no delegated cgroup" no-cgroup
 chown elsa: "$cg"
 out=$(doctor); rc=$?
-same "every cause undone: healthy again" '0 {"user":"elsa","ok":"yes","findings":[]}' "$rc $out"
+same "every cause undone: healthy again (JSON with a real boolean)" '0 {"user":"elsa","ok":true,"findings":[]}' "$rc $out"
 rmdir "$cg"

@@ -48,7 +48,12 @@ public enum ConfigParser {
         return config
     }
 
-    struct Problem: Error { let message: String; init(_ m: String) { message = m } }
+    /// What is wrong with one value (the caller adds the line and file: `ConfigError`).
+    public struct Problem: Error, CustomStringConvertible {
+        public let message: String
+        init(_ m: String) { message = m }
+        public var description: String { message }
+    }
 
     static let lxcPrefix = Array("lxc.".utf8)
 
@@ -165,7 +170,8 @@ public enum ConfigParser {
         return words
     }
 
-    static func idmap(_ value: String) throws(Problem) -> ContainerConfig.IDMap {
+    /// One lxc.idmap value (`u|g NSID HOSTID RANGE`), as liblxc reads it.
+    public static func idmap(_ value: String) throws(Problem) -> ContainerConfig.IDMap {
         let fields = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
         guard fields.count == 4, fields[0] == "u" || fields[0] == "g" else {
             throw Problem("invalid idmap \"\(value)\": expected u|g NSID HOSTID RANGE")

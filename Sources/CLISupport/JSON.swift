@@ -1,16 +1,32 @@
-/// The little JSON `subid --json` prints; keys keep their order so output is stable for scripts.
-indirect enum JSON {
+/// The JSON the tools print with `--json`: real booleans and numbers; object keys keep their
+/// order, so output is stable for scripts.
+public indirect enum JSON: Equatable, Sendable {
     case string(String)
     case number(Int64)
+    case bool(Bool)
+    case null
     case array([JSON])
-    case object([(String, JSON)])
+    case object([Member])
 
-    var text: String {
+    public struct Member: Equatable, Sendable {
+        public let key: String
+        public let value: JSON
+        public init(_ key: String, _ value: JSON) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public static func object(_ pairs: KeyValuePairs<String, JSON>) -> JSON { .object(pairs.map { Member($0.key, $0.value) }) }
+
+    public var text: String {
         switch self {
         case .string(let s): JSON.quote(s)
         case .number(let n): String(n)
+        case .bool(let b): b ? "true" : "false"
+        case .null: "null"
         case .array(let items): "[" + items.map(\.text).joined(separator: ",") + "]"
-        case .object(let pairs): "{" + pairs.map { JSON.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        case .object(let members): "{" + members.map { JSON.quote($0.key) + ":" + $0.value.text }.joined(separator: ",") + "}"
         }
     }
 
