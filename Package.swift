@@ -112,7 +112,8 @@ let package = Package(
         // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(
             name: "Runtime",
-            dependencies: ["IDMapClient", "IDModel", "LinuxSys", "SubID", "CContainer", "CLibseccomp", "CLinux"],
+            dependencies: ["IDMapClient", "IDModel", "LinuxSys", "SubID", "CContainer", "CLibseccomp", "CLinux",
+                           .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
 
         // The setuid helpers (the Makefile stages their Embedded builds).

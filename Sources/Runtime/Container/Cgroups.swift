@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import LinuxSys
 
 /// Cgroups for an unprivileged container: a subtree delegated to the user in each mounted
@@ -75,11 +76,11 @@ public enum Cgroups {
     /// Root only: gives USER a subtree in every hierarchy (`<mount>/userbox/USER`, owned by USER
     /// with its control files), which userbox then uses for that user's containers.
     public static func delegate(to user: UserRecord) throws(RuntimeError) -> [String] {
-        guard geteuid() == 0 else { throw RuntimeError("userbox admin delegate must run as root") }
+        guard geteuid() == 0 else { throw .notRoot(command: "userbox admin delegate") }
         var made: [String] = []
         for h in hierarchies() {
             let top = h.mount + "/userbox"
-            if mkdir(top, 0o755) != 0 && errno != EEXIST { throw RuntimeError("cannot create \(top): \(String(cString: strerror(errno)))") }
+            try Directories.make(top, mode: 0o755)
             if h.unified {
                 // Controllers the user may use below, where the hierarchy has any.
                 if let list = try? Files.read(h.mount + "/cgroup.controllers", followSymlinks: true, limit: 4096) {
@@ -88,8 +89,10 @@ public enum Cgroups {
                 }
             }
             let dir = userBase(h.mount, user: user.name)
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw RuntimeError("cannot create \(dir): \(String(cString: strerror(errno)))") }
-            guard chown(dir, user.uid, user.gid) == 0 else { throw RuntimeError("cannot give \(dir) to \(user.name)") }
+            try Directories.make(dir, mode: 0o755)
+            do { _ = try valueOrErrno { chown(dir, user.uid, user.gid) } } catch {
+                throw .system(SystemError("give to \(user.name)", dir, error))
+            }
             for file in ["cgroup.procs", "tasks", "cgroup.subtree_control", "cgroup.threads", "notify_on_release"] where Files.exists(dir + "/" + file) {
                 _ = chown(dir + "/" + file, user.uid, user.gid)
             }
@@ -98,7 +101,7 @@ public enum Cgroups {
             }
             made.append(dir)
         }
-        if made.isEmpty { throw RuntimeError("no cgroup hierarchy is mounted") }
+        if made.isEmpty { throw .noCgroupHierarchy }
         return made
     }
 }

@@ -9,7 +9,7 @@ public struct Container: Sendable {
 
     public init(name: String, lxcpath: String? = nil) throws(RuntimeError) {
         guard ContainerPaths.isValidName(name) else {
-            throw RuntimeError("invalid container name \"\(name)\" (letters, digits, '-', '_' and '.', not starting with '.')")
+            throw .invalidName(name)
         }
         paths = ContainerPaths(name: name, lxcpath: lxcpath)
     }
@@ -18,16 +18,16 @@ public struct Container: Sendable {
     public var exists: Bool { Files.exists(paths.config) }
 
     public func loadConfig() throws(RuntimeError) -> ContainerConfig {
-        guard exists else { throw RuntimeError("container \(name) does not exist in \(paths.lxcpath) (create it with `userbox create \(name)`)") }
+        guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
         let text: String
         do { text = String(decoding: try Files.read(paths.config, followSymlinks: true, limit: 1 << 20), as: UTF8.self) } catch {
-            throw RuntimeError("cannot read \(paths.config): \(error)")
+            throw .system(error)
         }
         do throws(ConfigError) {
             return try ConfigParser.parse(text, file: paths.config, include: { path throws(SystemError) in
                 String(decoding: try Files.read(path, followSymlinks: true, limit: 1 << 20), as: UTF8.self)
             })
-        } catch { throw RuntimeError("\(error)") }
+        } catch { throw .config(error) }
     }
 
     public var state: ContainerState? { ContainerState.current(paths) }
@@ -37,9 +37,9 @@ public struct Container: Sendable {
     /// the caller's subordinate ranges.
     public func check(user: UserRecord) throws(RuntimeError) -> ContainerConfig {
         let config = try loadConfig()
-        guard let rootfs = config.rootfs, rootfs.hasPrefix("/") else { throw RuntimeError("\(paths.config): lxc.rootfs.path must be an absolute directory") }
+        guard let rootfs = config.rootfs, rootfs.hasPrefix("/") else { throw .rootfsNotAbsolute(config: paths.config) }
         var st = stat()
-        guard stat(rootfs, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { throw RuntimeError("rootfs \(rootfs) is not a directory") }
+        guard stat(rootfs, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { throw .rootfsNotDirectory(rootfs) }
         try Container.checkReachable(rootfs, config: config)
         let subuid = try? SubIDStore(kind: .uid).readIfPresent()
         let subgid = try? SubIDStore(kind: .gid).readIfPresent()
@@ -57,7 +57,7 @@ public struct Container: Sendable {
             var st = stat()
             guard stat(path, &st) == 0 else { continue }
             if st.st_mode & 0o001 == 0 {
-                throw RuntimeError("the container's root (host uid \(rootUID)) cannot reach its rootfs: \(path) is not searchable by others; run `chmod o+x \(path)` (or `setfacl -m u:\(rootUID):x \(path)`)")
+                throw .rootfsUnreachable(rootUID: rootUID, directory: path)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import LinuxSys
 public import IDModel
 public import SubID
@@ -17,7 +18,7 @@ extension Container {
     /// its rootfs, owned on the host by the container's root ids.
     public func create(from source: RootfsSource, user: UserRecord, idmaps: [ContainerConfig.IDMap]? = nil,
                        extraConfig: String = "") throws(RuntimeError) {
-        guard !exists else { throw RuntimeError("container \(name) already exists in \(paths.lxcpath)") }
+        guard !exists else { throw .alreadyExists(container: name, lxcpath: paths.lxcpath) }
         let maps: [ContainerConfig.IDMap]
         if let idmaps { maps = idmaps } else { maps = try defaultIDMaps(for: user) }
         var text = "# userbox container \(name)\n"
@@ -31,16 +32,16 @@ extension Container {
         text += extraConfig
         // The config must be valid before anything is made.
         let config: ContainerConfig
-        do { config = try ConfigParser.parse(text, file: paths.config) } catch { throw RuntimeError("\(error)") }
+        do { config = try ConfigParser.parse(text, file: paths.config) } catch { throw .config(error) }
         try IDMapCheck.verify(config, user: user, subuid: (try? SubIDStore(kind: .uid).readIfPresent()) ?? nil,
                               subgid: (try? SubIDStore(kind: .gid).readIfPresent()) ?? nil)
-        guard let root = Container.rootIDs(of: config) else { throw RuntimeError("the idmap maps no root") }
+        guard let root = Container.rootIDs(of: config) else { throw .idmapNoRoot(kind: nil) }
 
         // Searchable by others: the container's root (a subordinate uid) must reach its rootfs.
         try Directories.make(paths.directory, mode: 0o755)
         let rootfs = paths.defaultRootfs
         do throws(RuntimeError) {
-            guard mkdir(rootfs, 0o755) == 0 else { throw RuntimeError("cannot create \(rootfs): \(String(cString: strerror(errno)))") }
+            do { _ = try valueOrErrno { mkdir(rootfs, 0o755) } } catch { throw .system(SystemError("create", rootfs, error)) }
             let usernsexec = try tool("usernsexec")
             // In a namespace where the container's ids and the caller (as N = the map size) are both
             // mapped, so files can be made, kept and shifted to the container's root.
@@ -52,11 +53,11 @@ extension Container {
                 try Process.check([usernsexec] + maps + ["--shift", rootfs, "u:\(n):0:1", "g:\(n):0:1"], what: "shifting the rootfs to the container's root")
                 try Process.check([usernsexec] + maps + ["--", "/bin/chown", "1000:1000", rootfs + "/home/user"], what: "giving /home/user to user 1000")
             case .directory(let from):
-                guard Files.exists(from) else { throw RuntimeError("\(from) does not exist") }
+                guard Files.exists(from) else { throw .missing(path: from) }
                 try Process.check(["/bin/cp", "-a", "--", from + "/.", rootfs + "/"], what: "copying \(from)")
                 try Process.check([usernsexec] + maps + ["--shift", rootfs, "u:\(n):0:1", "g:\(n):0:1"], what: "shifting the rootfs to the container's root")
             case .tarball(let archive):
-                guard Files.exists(archive) else { throw RuntimeError("\(archive) does not exist") }
+                guard Files.exists(archive) else { throw .missing(path: archive) }
                 // Extracted as the container's root, so the owners in the archive land in the container's ids.
                 try Process.check([usernsexec] + maps + ["--", "/bin/sh", "-c", "tar -xpf \"$0\" -C \"$1\" --numeric-owner && chown 0:0 \"$1\"", archive, rootfs],
                                   what: "extracting \(archive)")
@@ -70,12 +71,12 @@ extension Container {
 
     func writeConfig(_ text: String) throws(RuntimeError) {
         do { try Files.replaceAtomically(paths.config, with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch {
-            throw RuntimeError("cannot write \(paths.config): \(error)")
+            throw .system(error)
         }
     }
 
     func tool(_ name: String) throws(RuntimeError) -> String {
-        guard let path = Helpers.tool(name) else { throw RuntimeError("\(name) not found beside userbox or in /usr/local/bin, /usr/bin") }
+        guard let path = Helpers.tool(name) else { throw .toolMissing(name) }
         return path
     }
 
@@ -86,7 +87,7 @@ extension Container {
         for kind in IDKind.allCases {
             let file = (try? SubIDStore(kind: kind).readIfPresent()) ?? nil
             guard let range = file?.ranges(of: identity).first(where: { $0.count >= 65536 }) else {
-                throw RuntimeError("\(user.name) has no subordinate \(kind) range of 65536 ids: ask an admin to run `subid allocate \(user.name)` (`subid doctor \(user.name)` explains)")
+                throw .noSubordinateRange(user: user.name, kind: kind)
             }
             maps.append(.init(kind: kind, inside: 0, outside: range.start, count: 65536))
         }
@@ -96,7 +97,7 @@ extension Container {
     /// Removes the container: its rootfs from inside a namespace that maps its ids (they are not
     /// the caller's on the host), then its directory.
     public func destroy(user: UserRecord, config knownConfig: ContainerConfig? = nil) throws(RuntimeError) {
-        if isRunning { throw RuntimeError("container \(name) is running: stop it first (`userbox stop -k \(name)`)") }
+        if isRunning { throw .running(name) }
         let config: ContainerConfig
         if let knownConfig { config = knownConfig } else { config = try loadConfig() }
         let rootfs = config.rootfs ?? paths.defaultRootfs
@@ -117,21 +118,22 @@ enum BusyboxTemplate {
     static let busybox = "/bin/busybox"
 
     static func build(_ rootfs: String, hostname: String) throws(RuntimeError) {
-        guard access(busybox, X_OK) == 0 else { throw RuntimeError("\(busybox) is missing: install busybox-static (apt install busybox-static)") }
+        guard access(busybox, X_OK) == 0 else { throw .busyboxMissing(busybox) }
         for dir in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "etc/init.d", "root", "tmp", "proc", "sys", "dev",
                     "home", "home/user", "var", "var/log", "run", "lib", "mnt"] {
-            guard mkdir(rootfs + "/" + dir, dir == "tmp" ? 0o1777 : 0o755) == 0 || errno == EEXIST else {
-                throw RuntimeError("cannot create \(rootfs)/\(dir): \(String(cString: strerror(errno)))")
+            do { _ = try valueOrErrno { mkdir(rootfs + "/" + dir, dir == "tmp" ? 0o1777 : 0o755) } } catch {
+                if error != .fileExists { throw .system(SystemError("create", "\(rootfs)/\(dir)", error)) }
             }
         }
         _ = chmod(rootfs + "/tmp", 0o1777)
         _ = chmod(rootfs + "/root", 0o700)
         try Process.check(["/bin/cp", busybox, rootfs + "/bin/busybox"], what: "copying busybox")
-        guard let list = Process.run([busybox, "--list-full"]), list.status == 0 else { throw RuntimeError("busybox --list-full failed") }
+        guard let list = Process.run([busybox, "--list-full"]) else { throw .cannotRun(busybox) }
+        guard list.status == 0 else { throw .toolFailed(what: "listing busybox's applets", program: busybox, status: list.status, detail: list.output) }
         for applet in list.output.split(separator: "\n") where !applet.isEmpty && applet != "bin/busybox" {
             let target = rootfs + "/" + applet
-            if symlink("/bin/busybox", target) != 0 && errno != EEXIST {
-                throw RuntimeError("cannot link \(target): \(String(cString: strerror(errno)))")
+            do { _ = try valueOrErrno { symlink("/bin/busybox", target) } } catch {
+                if error != .fileExists { throw .system(SystemError("link", target, error)) }
             }
         }
         let files: [(String, String, mode_t)] = [
@@ -144,7 +146,7 @@ enum BusyboxTemplate {
         ]
         for (path, text, mode) in files {
             do { try Files.replaceAtomically(rootfs + "/" + path, with: Array(text.utf8), attributes: .init(owner: nil, mode: UInt32(mode))) } catch {
-                throw RuntimeError("cannot write \(rootfs)/\(path): \(error)")
+                throw .system(error)
             }
         }
     }

@@ -11,25 +11,25 @@ public enum IDMapCheck {
         for kind in IDKind.allCases {
             let maps = config.idmaps.filter { $0.kind == kind }
             guard !maps.isEmpty else {
-                throw RuntimeError("no lxc.idmap for \(kind)s: add `lxc.idmap = \(kind == .uid ? "u" : "g") 0 FIRST 65536` with FIRST from your range in \(kind.defaultPath) (`subid list \(user.name)`)")
+                throw .noIDMap(kind: kind, user: user.name)
             }
             let file = kind == .uid ? subuid : subgid
             let owned = file?.ranges(of: identity).filter { !$0.isEmpty } ?? []
             if owned.isEmpty {
-                throw RuntimeError("\(user.name) has no subordinate \(kind)s: ask an admin to run `subid allocate \(user.name)`")
+                throw .noSubordinateIDs(user: user.name, kind: kind)
             }
             let policy = IDMapPolicy(kind: kind, caller: identity, ownID: kind == .uid ? user.uid : user.gid)
             switch policy.verify(maps.map { $0.extent }, against: file, aliasOwns: { _ in false }) {
             case .success: break
             case .failure(.notAllowed(let extent)):
-                throw RuntimeError("lxc.idmap \(kind == .uid ? "u" : "g") \(extent.inside) \(extent.outside) \(extent.count) is not yours: \(policy.explainNotAllowed(file: file))")
+                throw .idmapNotYours(extent, kind: kind, explanation: policy.explainNotAllowed(file: file))
             case .failure(.overlapping(let a, let b)):
-                throw RuntimeError("lxc.idmap entries \(a) and \(b) overlap")
+                throw .idmapOverlap(a, b)
             case .failure(let other):
-                throw RuntimeError("lxc.idmap for \(kind)s cannot be written: \(other)")
+                throw .idmapUnwritable(kind: kind, reason: other.description)
             }
             if !maps.contains(where: { $0.inside == 0 }) {
-                throw RuntimeError("lxc.idmap maps no \(kind) 0: the container's root would not exist")
+                throw .idmapNoRoot(kind: kind)
             }
         }
     }

@@ -54,7 +54,7 @@ struct LaunchPlan {
                 target = rootfs + "/" + target
             }
             guard !target.split(separator: "/").contains("..") else {
-                throw RuntimeError("lxc.mount.entry target \(entry.target) leaves the rootfs")
+                throw .mountEntryLeavesRootfs(target: entry.target)
             }
             var flags: UInt = 0, data: [String] = [], create: Int32 = 0, optional = false, readOnly = false
             for option in entry.options {

@@ -1,6 +1,7 @@
 import CContainer
 import CLinux
 import Glibc
+import SystemPackage
 import LinuxSys
 import IDMapClient
 public import IDModel
@@ -63,27 +64,159 @@ public enum Monitor {
             }
             env.append("LXC_HOOK_TYPE=\(type)")
             guard let result = Process.run(["/bin/sh", "-c", "exec \(hook) \"$0\" lxc \"$1\"", container.name, type], environment: env) else {
-                throw RuntimeError("cannot run the \(type) hook \(hook)")
+                throw .hookFailed(type: type, hook: hook, status: nil)
             }
             if !result.output.isEmpty { log("\(type) hook: \(result.output)") }
-            guard result.status == 0 else { throw RuntimeError("the \(type) hook \(hook) failed with status \(result.status)") }
+            guard result.status == 0 else { throw .hookFailed(type: type, hook: hook, status: result.status) }
         }
     }
 
+    /// Starts a container in named steps, each a function, so later work adds a step rather than
+    /// growing one: plan (config, hooks, launch plan, console), spawn (clone init into its
+    /// namespaces), map and nics (the setuid helpers, side by side), handshake (tell init its
+    /// nics, wait for its exec). Any failure after spawn kills the child.
     static func start(_ container: Container, user: UserRecord) throws(RuntimeError) -> Started {
-        if container.isRunning { throw RuntimeError("container \(container.name) is already running") }
+        let prepared = try plan(container, user: user)
+        let child = try spawn(prepared)
+        do throws(RuntimeError) {
+            let mapping = try startMaps(child, prepared)
+            let nics = NicRequests(container: container, pid: child.pid, networks: prepared.config.networks)
+            // Into its cgroups while the helpers work and init is still the caller's uid (v1 lets a
+            // user move only its own processes).
+            let cgroup = Cgroups.place(pid: child.pid, container: container.name, user: user, limits: prepared.config.cgroupLimits)
+            for warning in cgroup.warnings { log("warning: \(warning)") }
+            do { try IDMapClient.finish(mapping) } catch {
+                nics.abandon()
+                throw RuntimeError.mapping(error)
+            }
+            // Mapped: the child may become root and make its mounts while lxc-user-nic works.
+            child.go()
+            let records = try nics.finish(afterSwitch: child.waitForSwitch)
+            try handshake(child, nics: records, plan: prepared)
+        } catch {
+            child.kill()
+            throw error
+        }
+        let pidfd = ccontainer_pidfd_open(child.pid)
+        let state = ContainerState(phase: .running, monitorPID: getpid(), initPID: child.pid, initStartTime: ccontainer_start_time(child.pid),
+                                   addresses: prepared.config.networks.compactMap { $0.ipv4Address?.split(separator: "/").first.map(String.init) })
+        try state.write(to: container.paths)
+        log("started \(container.name): init pid \(child.pid)")
+        return Started(pid: child.pid, pidfd: pidfd, consoleMaster: prepared.console.takeMaster(), config: prepared.config)
+    }
+
+    /// What start needs before anything is created: the checked config, the pre-start hooks run,
+    /// the launch plan, the compiled seccomp filter and the console pty.
+    struct Prepared {
+        let container: Container
+        let config: ContainerConfig
+        let rootfs: String
+        let launch: LaunchPlan
+        let seccomp: [UInt8]?
+        let console: Console
+    }
+
+    static func plan(_ container: Container, user: UserRecord) throws(RuntimeError) -> Prepared {
+        if container.isRunning { throw .alreadyRunning(container.name) }
         let config = try container.check(user: user)
-        let rootfs = config.rootfs!
+        let rootfs = config.rootfs ?? container.paths.defaultRootfs
         hookEnvironment(container, rootfs: rootfs)
         try runHooks("pre-start", config, container)
-
-        let plan = try LaunchPlan(config: config, rootfs: rootfs)
+        let launch = try LaunchPlan(config: config, rootfs: rootfs)
         let seccomp = try config.seccompProfile.map { path throws(RuntimeError) in try SeccompPolicy.compile(file: path) }
-        var slave: Int32 = -1
-        var slavePath = [CChar](repeating: 0, count: 128)
-        let master = ccontainer_open_console(&slave, &slavePath, UInt(slavePath.count))
-        guard master >= 0 else { throw RuntimeError("cannot open a pty for the console: \(String(cString: strerror(errno)))") }
+        return Prepared(container: container, config: config, rootfs: rootfs, launch: launch, seccomp: seccomp, console: try Console.open())
+    }
 
+    /// The console pty: the slave goes to the child at clone, the master stays with the monitor.
+    final class Console {
+        private(set) var master: Int32
+        private(set) var slave: Int32
+        let slavePath: String
+
+        private init(master: Int32, slave: Int32, slavePath: String) {
+            self.master = master
+            self.slave = slave
+            self.slavePath = slavePath
+        }
+
+        static func open() throws(RuntimeError) -> Console {
+            var slave: Int32 = -1
+            var path = [CChar](repeating: 0, count: 128)
+            let master = ccontainer_open_console(&slave, &path, UInt(path.count))
+            guard master >= 0 else { throw .system(SystemError("open", "a pty for the console", Errno(rawValue: errno))) }
+            return Console(master: master, slave: slave, slavePath: String(decoding: path.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+
+        func closeSlave() { if slave >= 0 { close(slave); slave = -1 } }
+
+        /// The master, now the caller's to close.
+        func takeMaster() -> Int32 { let fd = master; master = -1; return fd }
+
+        deinit {
+            closeSlave()
+            if master >= 0 { close(master) }
+        }
+    }
+
+    /// The cloned child and the pipes to it: `go` (ours to write), `error` (its report of a
+    /// failed set-up stage; EOF once it execs), `switched` (it has become root).
+    final class Child {
+        let pid: Int32
+        private var goFD: Int32, errorFD: Int32, switchedFD: Int32
+
+        init(_ child: ccontainer_child) {
+            pid = child.pid
+            goFD = child.go_fd
+            errorFD = child.error_fd
+            switchedFD = child.switched_fd
+        }
+
+        func go() {
+            var go: Int32 = 1
+            _ = write(goFD, &go, 4)
+        }
+
+        /// Blocks until the child has switched to root (or is gone).
+        func waitForSwitch() {
+            var byte: UInt8 = 0
+            _ = read(switchedFD, &byte, 1)
+        }
+
+        func send(nics: [ccontainer_nic]) {
+            var count = Int32(nics.count)
+            _ = write(goFD, &count, 4)
+            if !nics.isEmpty { _ = nics.withUnsafeBytes { write(goFD, $0.baseAddress, $0.count) } }
+            closeChannel(&goFD)
+        }
+
+        /// The child's set-up failure (stage, errno, index), or nil once it has exec'd init.
+        func outcome() -> (stage: Int32, errno: Int32, index: Int32)? {
+            var report = [Int32](repeating: 0, count: 3)
+            let n = report.withUnsafeMutableBytes { read(errorFD, $0.baseAddress, 12) }
+            closeChannel(&errorFD)
+            closeChannel(&switchedFD)
+            return n == 12 ? (report[0], report[1], report[2]) : nil
+        }
+
+        /// Killed, not told: after the first go the child would read anything more as its nics.
+        func kill() {
+            _ = Glibc.kill(pid, SIGKILL)
+            _ = WaitStatus.wait(for: pid)
+        }
+
+        private func closeChannel(_ fd: inout Int32) { if fd >= 0 { close(fd); fd = -1 } }
+
+        deinit {
+            closeChannel(&goFD)
+            closeChannel(&errorFD)
+            closeChannel(&switchedFD)
+        }
+    }
+
+    /// Clones init into new user, mount, pid, uts, ipc, net and cgroup namespaces; it waits for
+    /// our go before it sets anything up.
+    static func spawn(_ prepared: Prepared) throws(RuntimeError) -> Child {
+        let plan = prepared.launch, config = prepared.config, seccomp = prepared.seccomp
         let strings = CStrings()
         var cmounts = plan.mounts.map { m in
             ccontainer_mount(source: strings.string(m.source), target: strings.string(m.target), type: m.type.map(strings.string),
@@ -97,10 +230,10 @@ public enum Monitor {
         let pid: Int32 = cmounts.withUnsafeMutableBufferPointer { mounts in
             (seccomp ?? []).withUnsafeBytes { filter in
                 var spec = ccontainer_spec()
-                spec.rootfs = strings.string(rootfs)
+                spec.rootfs = strings.string(prepared.rootfs)
                 spec.hostname = config.hostname.map(strings.string)
-                spec.console_fd = slave
-                spec.console_path = strings.string(String(decoding: slavePath.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                spec.console_fd = prepared.console.slave
+                spec.console_path = strings.string(prepared.console.slavePath)
                 spec.argv = UnsafePointer(initArgv)
                 spec.envp = UnsafePointer(envp)
                 spec.mount_proc = plan.mountProc ? 1 : 0
@@ -114,97 +247,91 @@ public enum Monitor {
                 return ccontainer_clone(&spec, &child)
             }
         }
-        close(slave)
-        guard pid > 0 else {
-            close(master)
-            throw RuntimeError("cannot create the container's namespaces: \(String(cString: strerror(errno))) (are user namespaces enabled? `subid doctor` checks)")
-        }
-        func abort(_ error: RuntimeError) -> RuntimeError {
-            // Killed, not told: after the first go the child would read anything more as its nics.
-            kill(pid, SIGKILL)
-            _ = clinux_wait(pid)
-            close(child.go_fd); close(child.error_fd); close(child.switched_fd); close(master)
-            return error
-        }
+        let cloneError = Errno(rawValue: errno)
+        prepared.console.closeSlave()
+        guard pid > 0 else { throw .namespaces(cloneError) }
         setenv("LXC_PID", String(pid), 1)
+        return Child(child)
+    }
 
-        // Maps through the setuid helpers (never as root ourselves), and one veth per lxc.net.N of
-        // type veth from lxc-user-nic, all at once: they touch different things, and the caller
-        // owns the new user namespace, so lxc-user-nic needs no map to act in its netns.
-        let mapping: [IDMapClient.Started]
+    /// newuidmap and newgidmap for the child (never as root ourselves), started now and finished
+    /// by the caller, so they overlap with the nics and the cgroup placement.
+    static func startMaps(_ child: Child, _ prepared: Prepared) throws(RuntimeError) -> [IDMapClient.Started] {
+        let maps = prepared.config.idmaps
         do {
-            mapping = try IDMapClient.start(pid: pid, uids: config.idmaps.filter { $0.kind == .uid }.map { $0.extent },
-                                                     gids: config.idmaps.filter { $0.kind == .gid }.map { $0.extent })
-        } catch { throw abort(RuntimeError("cannot map ids: \(error)")) }
-        let veths = config.networks.filter { $0.type == .veth }
-        var nicRuns: [(ContainerConfig.Network, CapturedRun.Pending?)] = []
-        let userNic = veths.isEmpty ? nil : Helpers.userNic()
-        func startNic(_ net: ContainerConfig.Network, _ helper: String) -> CapturedRun.Pending? {
+            return try IDMapClient.start(pid: child.pid, uids: maps.filter { $0.kind == .uid }.map { $0.extent },
+                                         gids: maps.filter { $0.kind == .gid }.map { $0.extent })
+        } catch { throw .mapping(error) }
+    }
+
+    /// One lxc-user-nic run per lxc.net.N of type veth, all started at once: they touch different
+    /// things, and the caller owns the new user namespace, so lxc-user-nic needs no map to act in
+    /// its netns.
+    struct NicRequests {
+        let container: Container
+        let pid: Int32
+        let veths: [ContainerConfig.Network]
+        let helper: String?
+        let runs: [CapturedRun.Pending?]
+
+        init(container: Container, pid: Int32, networks: [ContainerConfig.Network]) {
+            self.container = container
+            self.pid = pid
+            veths = networks.filter { $0.type == .veth }
+            helper = veths.isEmpty ? nil : Helpers.userNic()
+            var runs: [CapturedRun.Pending?] = []
+            if let helper { for net in veths { runs.append(NicRequests.start(net, helper, container, pid)) } }
+            self.runs = runs
+        }
+
+        static func start(_ net: ContainerConfig.Network, _ helper: String, _ container: Container, _ pid: Int32) -> CapturedRun.Pending? {
             var argv = [helper, "create", container.paths.lxcpath, container.name, String(pid), "veth", net.link.isEmpty ? "none" : net.link]
             if let name = net.name { argv.append(name) }
             return CapturedRun.start(argv, environment: [Process.path])
         }
-        if let userNic { for net in veths { nicRuns.append((net, startNic(net, userNic))) } }
-        func finishNics() { for run in nicRuns { _ = run.1?.finish() } }
-        // Into its cgroups while the helpers work and init is still the caller's uid (v1 lets a
-        // user move only its own processes).
-        let cgroup = Cgroups.place(pid: pid, container: container.name, user: user, limits: config.cgroupLimits)
-        for warning in cgroup.warnings { log("warning: \(warning)") }
-        do { try IDMapClient.finish(mapping) } catch { finishNics(); throw abort(RuntimeError("cannot map ids: \(error)")) }
-        if !veths.isEmpty && userNic == nil {
-            throw abort(RuntimeError("lxc-user-nic (setuid root) not found: install lxc, or this toolkit's (see README)"))
-        }
-        // Mapped: the child may become root and make its mounts while lxc-user-nic works.
-        var go: Int32 = 1
-        _ = write(child.go_fd, &go, 4)
-        var nicResults = nicRuns.map { ($0.0, $0.1?.finish()) }
-        // lxc-user-nic opens /proc/PID/ns/net as us: in the instant between the child's switch to
-        // root and its PR_SET_DUMPABLE it cannot. That refusal comes before any veth is made, so
-        // once the child says it has switched, the helper is simply run again.
-        // Ours says so with its own exit status (LXC's exits 1 for every refusal, so with LXC's
-        // helper this race is not retried).
-        if let userNic, nicResults.contains(where: { $0.1?.status == Helpers.userNicRetryStatus }) {
-            var byte: UInt8 = 0
-            _ = read(child.switched_fd, &byte, 1)
-            log("lxc-user-nic raced the container's switch to root; running it again")
-            nicResults = nicResults.map { net, result in
-                guard let result, result.status == Helpers.userNicRetryStatus else { return (net, result) }
-                return (net, startNic(net, userNic)?.finish())
+
+        func abandon() { for run in runs { _ = run?.finish() } }
+
+        /// The nics as the child must set them up. lxc-user-nic opens /proc/PID/ns/net as us: in
+        /// the instant between the child's switch to root and its PR_SET_DUMPABLE it cannot. That
+        /// refusal comes before any veth is made and ours says so with its own exit status (LXC's
+        /// exits 1 for every refusal, so with LXC's helper this race is not retried): once the
+        /// child says it has switched, the helper is simply run again.
+        func finish(afterSwitch waitForSwitch: () -> Void) throws(RuntimeError) -> [ccontainer_nic] {
+            if !veths.isEmpty && helper == nil { abandon(); throw .userNicMissing }
+            var results = zip(veths, runs).map { ($0, $1?.finish()) }
+            if let helper, results.contains(where: { $0.1?.status == Helpers.userNicRetryStatus }) {
+                waitForSwitch()
+                log("lxc-user-nic raced the container's switch to root; running it again")
+                results = results.map { net, result in
+                    guard let result, result.status == Helpers.userNicRetryStatus else { return (net, result) }
+                    return (net, NicRequests.start(net, helper, container, pid)?.finish())
+                }
             }
-        }
-
-        var nics: [ccontainer_nic] = []
-        for (net, result) in nicResults {
-            guard let result else { throw abort(RuntimeError("cannot run lxc-user-nic")) }
-            let line = result.output.split(separator: "\n").first.map(String.init) ?? ""
-            let fields = line.split(separator: ":")
-            guard result.status == 0, fields.count == 4 else {
-                throw abort(RuntimeError("lxc-user-nic refused lxc.net.\(net.index) on \(net.link): \(result.output.split(separator: "\n").last ?? "no output")"))
+            var nics: [ccontainer_nic] = []
+            for (net, result) in results {
+                guard let result else { throw .cannotRun("lxc-user-nic") }
+                let line = result.output.split(separator: "\n").first.map(String.init) ?? ""
+                let fields = line.split(separator: ":")
+                guard result.status == 0, fields.count == 4 else {
+                    throw .userNicRefused(index: net.index, link: net.link,
+                                          detail: result.output.split(separator: "\n").last.map(String.init) ?? "no output")
+                }
+                nics.append(net.record(name: String(fields[0])))
             }
-            nics.append(net.record(name: String(fields[0])))
+            return nics
         }
+    }
 
-        var count = Int32(nics.count)
-        _ = write(child.go_fd, &count, 4)
-        if !nics.isEmpty { _ = nics.withUnsafeBytes { write(child.go_fd, $0.baseAddress, $0.count) } }
-        close(child.go_fd)
-
-        // EOF on the error pipe: init was executed. Else the child says where it failed.
-        var report = [Int32](repeating: 0, count: 3)
-        let n = report.withUnsafeMutableBytes { read(child.error_fd, $0.baseAddress, 12) }
-        close(child.error_fd)
-        close(child.switched_fd)
-        if n == 12 {
-            _ = clinux_wait(pid)
-            close(master)
-            throw RuntimeError("container setup failed: \(LaunchFailure.describe(stage: report[0], errno: report[1], index: report[2], plan: plan, nics: nics))")
+    /// Tells the child its nics, then waits: EOF on the error pipe means init was executed; else
+    /// the child says at which stage it failed.
+    static func handshake(_ child: Child, nics: [ccontainer_nic], plan prepared: Prepared) throws(RuntimeError) {
+        child.send(nics: nics)
+        if let failure = child.outcome() {
+            _ = WaitStatus.wait(for: child.pid)
+            throw .setupFailed(detail: LaunchFailure.describe(stage: failure.stage, errno: failure.errno, index: failure.index,
+                                                              plan: prepared.launch, nics: nics))
         }
-        let pidfd = ccontainer_pidfd_open(pid)
-        let state = ContainerState(phase: .running, monitorPID: getpid(), initPID: pid, initStartTime: ccontainer_start_time(pid),
-                                   addresses: config.networks.compactMap { $0.ipv4Address?.split(separator: "/").first.map(String.init) })
-        try state.write(to: container.paths)
-        log("started \(container.name): init pid \(pid)")
-        return Started(pid: pid, pidfd: pidfd, consoleMaster: master, config: config)
     }
 
     /// Until init exits: copy the console to console.log; then post-stop and clean up.

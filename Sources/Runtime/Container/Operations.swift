@@ -1,6 +1,7 @@
 import CContainer
 import CLinux
 import Glibc
+import SystemPackage
 import LinuxSys
 
 extension Container {
@@ -16,14 +17,18 @@ extension Container {
     /// Starts the container detached: a monitor process does the work; we wait until it says the
     /// container runs or why not.
     public func start(user: UserRecord, monitor launch: MonitorLaunch) throws(RuntimeError) -> ContainerState {
-        if isRunning { throw RuntimeError("container \(name) is already running") }
+        if isRunning { throw .alreadyRunning(name) }
         // The monitor checks the config (and says what is wrong); checking here too would only
         // put the same work twice on every start.
-        guard exists else { throw RuntimeError("container \(name) does not exist in \(paths.lxcpath) (create it with `userbox create \(name)`)") }
+        guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
         var ready: [Int32] = [0, 0]
-        guard pipe2(&ready, O_CLOEXEC) == 0 else { throw RuntimeError("pipe: \(String(cString: strerror(errno)))") }
-        let logFD = open(paths.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard logFD >= 0 else { close(ready[0]); close(ready[1]); throw RuntimeError("cannot open \(paths.log): \(String(cString: strerror(errno)))") }
+        do { _ = try valueOrErrno { pipe2(&ready, O_CLOEXEC) } } catch { throw .system(SystemError("create", "a pipe for the monitor", error)) }
+        let readEnd = Descriptor(adopting: ready[0]), writeEnd = Descriptor(adopting: ready[1])
+        let log: Descriptor
+        do { log = try Descriptor.open(paths.log, O_WRONLY | O_CREAT | O_APPEND, mode: 0o600) } catch {
+            throw .system(SystemError("open", paths.log, error))
+        }
+        let logFD = log.rawValue
         var env: [String] = []
         for key in Self.monitorEnvironment {
             if let v = getenv(key) { env.append("\(key)=\(String(cString: v))") }
@@ -36,27 +41,32 @@ extension Container {
         case .fork:
             pid = ccontainer_fork_monitor(ready[0], logFD)
             if pid == 0 {
+                // Why take(): in the forked monitor these numbers are no longer ours to close (the C
+                // side closed the read end and the log); left owned, they would be closed before
+                // exit() runs the monitor, which then could not report.
+                _ = readEnd.take()
+                _ = log.take()
+                let readyFD = writeEnd.take()
                 clearenv()
                 for entry in env { _ = putenv(strdup(entry)) }
-                exit(Monitor.run(self, user: user, readyFD: ready[1]))
+                exit(Monitor.run(self, user: user, readyFD: readyFD))
             }
         }
-        close(ready[1]); close(logFD)
-        guard pid > 0 else { close(ready[0]); throw RuntimeError("cannot start the monitor: \(String(cString: strerror(errno)))") }
+        let spawnError = Errno(rawValue: errno)
+        // Ours closed: the monitor holds the only write end, so EOF means it has gone.
+        _ = consume writeEnd
+        _ = consume log
+        guard pid > 0 else { throw .system(SystemError("start", "the monitor", spawnError)) }
         var collected: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(ready[0], $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            collected += buffer[..<n]
+        while let chunk = try? readEnd.read(upTo: 4096), !chunk.isEmpty {
+            collected += chunk
             if collected.contains(0x0A) { break }
         }
-        close(ready[0])
+        _ = consume readEnd
         let line = String(decoding: collected, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
         if line.hasPrefix("OK "), let state { return state }
-        if line.hasPrefix("ERR ") { throw RuntimeError(String(line.dropFirst(4))) }
-        throw RuntimeError("the monitor of \(name) ended without starting it; see \(paths.log)")
+        if line.hasPrefix("ERR ") { throw .reportedByMonitor(String(line.dropFirst(4))) }
+        throw .monitorEnded(container: name, log: paths.log)
     }
 
     /// What the monitor keeps of our environment (its hooks see these, as LXC's do).
@@ -65,7 +75,7 @@ extension Container {
     /// Runs a command in every namespace of the running container, as uid/gid inside, and
     /// returns its exit status (128+N for a signal).
     public func attach(_ command: [String], uid: UInt32 = 0, gid: UInt32 = 0, environment extra: [String] = []) throws(RuntimeError) -> Int32 {
-        guard let state else { throw RuntimeError("container \(name) is not running") }
+        guard let state else { throw .notRunning(name) }
         let config = try loadConfig()
         let plan = try LaunchPlan(config: config, rootfs: config.rootfs ?? paths.defaultRootfs)
         var env = plan.environment
@@ -81,11 +91,9 @@ extension Container {
                               seccomp == nil ? nil : filter.baseAddress, UInt16((seccomp?.count ?? 0) / 8))
         }
         guard child > 0 else {
-            let e = errno
-            if e == EPERM || e == EACCES {
-                throw RuntimeError("not allowed to enter container \(name): it is not yours (\(String(cString: strerror(e))))")
-            }
-            throw RuntimeError("cannot enter container \(name): \(String(cString: strerror(e)))")
+            let e = Errno(rawValue: errno)
+            if e == .notPermitted || e == .permissionDenied { throw .notYours(container: name, action: "enter", e) }
+            throw .system(SystemError("enter", "container \(name)", e))
         }
         return WaitStatus.wait(for: child)?.shellStatus ?? 1
     }
@@ -93,16 +101,17 @@ extension Container {
     /// Stops the container: its halt signal (lxc.signal.halt, else SIGPWR) to init and up to
     /// `timeout` seconds for it to end, then SIGKILL; `kill` goes straight to SIGKILL.
     public func stop(kill force: Bool, timeout: Int = 10) throws(RuntimeError) {
-        guard let state else { throw RuntimeError("container \(name) is not running") }
+        guard let state else { throw .notRunning(name) }
         let config = try? loadConfig()
-        let pidfd = ccontainer_pidfd_open(state.initPID)
-        guard pidfd >= 0 else { throw RuntimeError("container \(name) is not running") }
-        defer { close(pidfd) }
+        let raw = ccontainer_pidfd_open(state.initPID)
+        guard raw >= 0 else { throw .notRunning(name) }
+        let process = Descriptor(adopting: raw)
+        let pidfd = process.rawValue
         // The start time was checked by `state`; the pidfd pins that very process from here on.
-        guard ccontainer_start_time(state.initPID) == state.initStartTime else { throw RuntimeError("container \(name) is not running") }
+        guard ccontainer_start_time(state.initPID) == state.initStartTime else { throw .notRunning(name) }
         func send(_ signal: Int32) throws(RuntimeError) {
-            if clinux_pidfd_send_signal(pidfd, signal) != 0 && errno != ESRCH {
-                throw RuntimeError("not allowed to stop container \(name): \(String(cString: strerror(errno))) (it is not yours)")
+            do { _ = try valueOrErrno { clinux_pidfd_send_signal(pidfd, signal) } } catch {
+                if error.rawValue != ESRCH { throw .notYours(container: name, action: "stop", error) }
             }
         }
         if force {
@@ -123,5 +132,6 @@ extension Container {
             if Files.exists(paths.state) { _ = poll(&mfds, 1, 5000) }
             close(monitor)
         }
+        _ = consume process
     }
 }

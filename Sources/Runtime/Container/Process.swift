@@ -12,10 +12,10 @@ enum Process {
     }
 
     static func check(_ argv: [String], what: String) throws(RuntimeError) {
-        guard let result = run(argv) else { throw RuntimeError("cannot run \(argv[0])") }
+        guard let result = run(argv) else { throw .cannotRun(argv[0]) }
         guard result.status == 0 else {
             let detail = result.output.split(separator: "\n").suffix(3).joined(separator: "; ")
-            throw RuntimeError("\(what) failed (\(argv[0]) exited with \(result.status)): \(detail)")
+            throw .toolFailed(what: what, program: argv[0], status: result.status, detail: detail)
         }
     }
 }

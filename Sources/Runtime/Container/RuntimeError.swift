@@ -1,5 +1,108 @@
-/// Errors a person can act on.
-public struct RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+public import IDMapClient
+public import IDModel
+public import LinuxSys
+public import SystemPackage
+
+/// Why a container operation failed, with the object it failed on (container, path, key, line,
+/// helper) and the errno where the kernel said no. `description` is the message users read after
+/// `userbox: `; it names the fix where there is one.
+public enum RuntimeError: Error, Equatable, CustomStringConvertible {
+    // The container.
+    case invalidName(String)
+    case notFound(container: String, lxcpath: String)
+    case alreadyExists(container: String, lxcpath: String)
+    case alreadyRunning(String)
+    case notRunning(String)
+    /// It runs, and the operation needs it stopped.
+    case running(String)
+    /// The kernel refused to let the caller act on another user's container.
+    case notYours(container: String, action: String, Errno)
+    // Files and configuration.
+    case system(SystemError)
+    case config(ConfigError)
+    case missing(path: String)
+    case rootfsNotAbsolute(config: String)
+    case rootfsNotDirectory(String)
+    case rootfsUnreachable(rootUID: UInt32, directory: String)
+    case mountEntryLeavesRootfs(target: String)
+    case seccompPolicy(reason: String)
+    case seccompLibrary(call: String, Errno?)
+    // Ids.
+    case noSubordinateRange(user: String, kind: IDKind)
+    case noIDMap(kind: IDKind, user: String)
+    case noSubordinateIDs(user: String, kind: IDKind)
+    case idmapNotYours(IDMapExtent, kind: IDKind, explanation: String)
+    case idmapOverlap(IDMapExtent, IDMapExtent)
+    case idmapUnwritable(kind: IDKind, reason: String)
+    case idmapNoRoot(kind: IDKind?)
+    case mapping(IDMapClient.Failure)
+    // Helpers, tools and hooks.
+    case toolMissing(String)
+    case busyboxMissing(String)
+    case userNicMissing
+    case cannotRun(String)
+    case toolFailed(what: String, program: String, status: Int32, detail: String)
+    case userNicRefused(index: Int, link: String, detail: String)
+    case hookFailed(type: String, hook: String, status: Int32?)
+    // Starting.
+    case namespaces(Errno)
+    case setupFailed(detail: String)
+    /// The monitor's own words, relayed over its pipe.
+    case reportedByMonitor(String)
+    case monitorEnded(container: String, log: String)
+    // Cgroups.
+    case notRoot(command: String)
+    case noCgroupHierarchy
+
+    public var description: String {
+        switch self {
+        case .invalidName(let name): "invalid container name \"\(name)\" (letters, digits, '-', '_' and '.', not starting with '.')"
+        case .notFound(let name, let lxcpath): "container \(name) does not exist in \(lxcpath) (create it with `userbox create \(name)`)"
+        case .alreadyExists(let name, let lxcpath): "container \(name) already exists in \(lxcpath)"
+        case .alreadyRunning(let name): "container \(name) is already running"
+        case .notRunning(let name): "container \(name) is not running"
+        case .running(let name): "container \(name) is running: stop it first (`userbox stop -k \(name)`)"
+        case .notYours(let name, let action, let errno): "not allowed to \(action) container \(name): it is not yours (\(errno))"
+        case .system(let error): error.description
+        case .config(let error): error.description
+        case .missing(let path): "\(path) does not exist"
+        case .rootfsNotAbsolute(let config): "\(config): lxc.rootfs.path must be an absolute directory"
+        case .rootfsNotDirectory(let path): "rootfs \(path) is not a directory"
+        case .rootfsUnreachable(let uid, let path):
+            "the container's root (host uid \(uid)) cannot reach its rootfs: \(path) is not searchable by others; "
+                + "run `chmod o+x \(path)` (or `setfacl -m u:\(uid):x \(path)`)"
+        case .mountEntryLeavesRootfs(let target): "lxc.mount.entry target \(target) leaves the rootfs"
+        case .seccompPolicy(let reason): "seccomp policy: \(reason)"
+        case .seccompLibrary(let call, let errno): "\(call) failed" + (errno.map { ": \($0)" } ?? "")
+        case .noSubordinateRange(let user, let kind):
+            "\(user) has no subordinate \(kind) range of 65536 ids: ask an admin to run `subid allocate \(user)` "
+                + "(`subid doctor \(user)` explains)"
+        case .noIDMap(let kind, let user):
+            "no lxc.idmap for \(kind)s: add `lxc.idmap = \(kind.letter) 0 FIRST 65536` with FIRST from your range in "
+                + "\(kind.defaultPath) (`subid list \(user)`)"
+        case .noSubordinateIDs(let user, let kind): "\(user) has no subordinate \(kind)s: ask an admin to run `subid allocate \(user)`"
+        case .idmapNotYours(let e, let kind, let explanation):
+            "lxc.idmap \(kind.letter) \(e.inside) \(e.outside) \(e.count) is not yours: \(explanation)"
+        case .idmapOverlap(let a, let b): "lxc.idmap entries \(a) and \(b) overlap"
+        case .idmapUnwritable(let kind, let reason): "lxc.idmap for \(kind)s cannot be written: \(reason)"
+        case .idmapNoRoot(let kind):
+            kind.map { "lxc.idmap maps no \($0) 0: the container's root would not exist" } ?? "the idmap maps no root"
+        case .mapping(let failure): "cannot map ids: \(failure)"
+        case .toolMissing(let name): "\(name) not found beside userbox or in /usr/local/bin, /usr/bin"
+        case .busyboxMissing(let path): "\(path) is missing: install busybox-static (apt install busybox-static)"
+        case .userNicMissing: "lxc-user-nic (setuid root) not found: install lxc, or this toolkit's (see README)"
+        case .cannotRun(let program): "cannot run \(program)"
+        case .toolFailed(let what, let program, let status, let detail): "\(what) failed (\(program) exited with \(status)): \(detail)"
+        case .userNicRefused(let index, let link, let detail): "lxc-user-nic refused lxc.net.\(index) on \(link): \(detail)"
+        case .hookFailed(let type, let hook, let status):
+            status.map { "the \(type) hook \(hook) failed with status \($0)" } ?? "cannot run the \(type) hook \(hook)"
+        case .namespaces(let errno):
+            "cannot create the container's namespaces: \(errno) (are user namespaces enabled? `subid doctor` checks)"
+        case .setupFailed(let detail): "container setup failed: \(detail)"
+        case .reportedByMonitor(let message): message
+        case .monitorEnded(let name, let log): "the monitor of \(name) ended without starting it; see \(log)"
+        case .notRoot(let command): "\(command) must run as root"
+        case .noCgroupHierarchy: "no cgroup hierarchy is mounted"
+        }
+    }
 }

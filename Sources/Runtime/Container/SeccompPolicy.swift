@@ -1,6 +1,7 @@
 import CContainer
 import CLibseccomp
 import Glibc
+import SystemPackage
 import LinuxSys
 
 /// LXC's seccomp policy text (version 1 and 2), compiled with libseccomp into a BPF program the
@@ -31,28 +32,28 @@ public enum SeccompPolicy {
     public static func parse(_ text: String) throws(RuntimeError) -> Policy {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let version = lines.first.flatMap({ Int($0.trimmingBlanks) }), version == 1 || version == 2 else {
-            throw RuntimeError("seccomp policy: invalid version (the first line must be 1 or 2)")
+            throw RuntimeError.seccompPolicy(reason: "invalid version (the first line must be 1 or 2)")
         }
-        guard lines.count > 1 else { throw RuntimeError("seccomp policy: no policy line") }
+        guard lines.count > 1 else { throw RuntimeError.seccompPolicy(reason: "no policy line") }
         let header = lines[1].trimmingBlanks
         lines.removeFirst(2)
-        if header.includes("debug") { throw RuntimeError("seccomp policy: debug is not implemented") }
+        if header.includes("debug") { throw RuntimeError.seccompPolicy(reason: "debug is not implemented") }
         if version == 1 {
-            guard header.includes("allowlist") else { throw RuntimeError("seccomp policy: version 1 supports only allowlist") }
+            guard header.includes("allowlist") else { throw RuntimeError.seccompPolicy(reason: "version 1 supports only allowlist") }
             var rules: [Rule] = []
             for line in lines where !line.trimmingBlanks.isEmpty {
-                guard let n = Int32(line.trimmingBlanks) else { throw RuntimeError("seccomp policy: \"\(line)\" is not a syscall number") }
+                guard let n = Int32(line.trimmingBlanks) else { throw RuntimeError.seccompPolicy(reason: "\"\(line)\" is not a syscall number") }
                 rules.append(Rule(syscall: "#\(n)", action: SCMP_ACT_ALLOW))
             }
             return Policy(defaultAction: SCMP_ACT_KILL, rules: rules)
         }
         let words = header.split(separator: " ", maxSplits: 1).map(String.init)
-        guard let style = words.first else { throw RuntimeError("seccomp policy: no policy style (denylist or allowlist)") }
+        guard let style = words.first else { throw RuntimeError.seccompPolicy(reason: "no policy style (denylist or allowlist)") }
         let deny: Bool
         switch style {
         case "denylist", "blacklist": deny = true
         case "allowlist", "whitelist": deny = false
-        default: throw RuntimeError("seccomp policy: bad policy style \"\(style)\"")
+        default: throw RuntimeError.seccompPolicy(reason: "bad policy style \"\(style)\"")
         }
         let defaultAction = words.count > 1 ? try action(words[1]) : (deny ? SCMP_ACT_ALLOW : SCMP_ACT_KILL)
         let ruleDefault = deny ? SCMP_ACT_KILL : SCMP_ACT_ALLOW
@@ -63,7 +64,7 @@ public enum SeccompPolicy {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
                 let section = line.dropFirst().prefix(while: { $0 != "]" }).lowercased()
-                guard knownSections.contains(section) else { throw RuntimeError("seccomp policy: unsupported architecture \"\(line)\"") }
+                guard knownSections.contains(section) else { throw RuntimeError.seccompPolicy(reason: "unsupported architecture \"\(line)\"") }
                 native = nativeSections.contains(section)
                 continue
             }
@@ -99,9 +100,9 @@ public enum SeccompPolicy {
         case "allow": return SCMP_ACT_ALLOW
         case "trap": return SCMP_ACT_TRAP
         case "errno":
-            guard words.count > 1, let n = UInt16(words[1]) else { throw RuntimeError("seccomp policy: errno needs a number") }
+            guard words.count > 1, let n = UInt16(words[1]) else { throw RuntimeError.seccompPolicy(reason: "errno needs a number") }
             return cseccomp_act_errno(n)
-        default: throw RuntimeError("seccomp policy: unrecognised action \"\(text)\"")
+        default: throw RuntimeError.seccompPolicy(reason: "unrecognised action \"\(text)\"")
         }
     }
 
@@ -110,14 +111,14 @@ public enum SeccompPolicy {
         for group in text.split(separator: "[").map({ $0.split(separator: "]").first ?? "" }) where !group.isEmpty {
             let f = group.split(separator: ",").map { String($0).trimmingBlanks }
             guard f.count == 3 || f.count == 4, let index = UInt32(f[0]), index < 6, let value = UInt64(f[1]) else {
-                throw RuntimeError("seccomp policy: bad argument comparison [\(group)]")
+                throw RuntimeError.seccompPolicy(reason: "bad argument comparison [\(group)]")
             }
             let ops: [String: scmp_compare] = ["!=": SCMP_CMP_NE, "<": SCMP_CMP_LT, "<=": SCMP_CMP_LE, "==": SCMP_CMP_EQ,
                                                ">=": SCMP_CMP_GE, ">": SCMP_CMP_GT, "&=": SCMP_CMP_MASKED_EQ,
                                                "SCMP_CMP_NE": SCMP_CMP_NE, "SCMP_CMP_LT": SCMP_CMP_LT, "SCMP_CMP_LE": SCMP_CMP_LE,
                                                "SCMP_CMP_EQ": SCMP_CMP_EQ, "SCMP_CMP_GE": SCMP_CMP_GE, "SCMP_CMP_GT": SCMP_CMP_GT,
                                                "SCMP_CMP_MASKED_EQ": SCMP_CMP_MASKED_EQ]
-            guard let op = ops[f[2]] else { throw RuntimeError("seccomp policy: unknown comparison \(f[2])") }
+            guard let op = ops[f[2]] else { throw RuntimeError.seccompPolicy(reason: "unknown comparison \(f[2])") }
             let second = f.count == 4 ? UInt64(f[3]) ?? 0 : 0
             // For &=, libseccomp takes (mask, value).
             result.append(op == SCMP_CMP_MASKED_EQ ? Comparison(argument: index, op: op.rawValue, value: second, mask: value)
@@ -130,13 +131,13 @@ public enum SeccompPolicy {
     public static func compile(file: String) throws(RuntimeError) -> [UInt8] {
         let text: String
         do { text = String(decoding: try Files.read(file, followSymlinks: true, limit: 1 << 20), as: UTF8.self) } catch {
-            throw RuntimeError("cannot read seccomp profile \(file): \(error)")
+            throw RuntimeError.system(error)
         }
         return try compile(parse(text))
     }
 
     public static func compile(_ policy: Policy) throws(RuntimeError) -> [UInt8] {
-        guard let ctx = seccomp_init(policy.defaultAction) else { throw RuntimeError("seccomp_init failed") }
+        guard let ctx = seccomp_init(policy.defaultAction) else { throw RuntimeError.seccompLibrary(call: "seccomp_init", nil) }
         defer { seccomp_release(ctx) }
         // As LXC: no no_new_privs (root in the container's userns may load filters).
         _ = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)
@@ -148,13 +149,13 @@ public enum SeccompPolicy {
             }
             let cmps = rule.comparisons.map { cseccomp_arg($0.argument, scmp_compare(rawValue: $0.op), $0.mask == 0 ? $0.value : $0.mask, $0.mask == 0 ? 0 : $0.value) }
             let rc = cmps.withUnsafeBufferPointer { seccomp_rule_add_array(ctx, rule.action, number, UInt32(cmps.count), $0.baseAddress) }
-            guard rc == 0 else { throw RuntimeError("seccomp policy: cannot add a rule for \(rule.syscall): \(String(cString: strerror(-rc)))") }
+            guard rc == 0 else { throw RuntimeError.seccompLibrary(call: "seccomp_rule_add for \(rule.syscall)", Errno(rawValue: -rc)) }
         }
         let raw = ccontainer_memfd("seccomp")
-        guard raw >= 0 else { throw RuntimeError("memfd_create failed") }
+        guard raw >= 0 else { throw RuntimeError.seccompLibrary(call: "memfd_create", Errno(rawValue: errno)) }
         let memory = Descriptor(adopting: raw)
-        guard seccomp_export_bpf(ctx, memory.rawValue) == 0 else { throw RuntimeError("seccomp_export_bpf failed") }
-        do { return try Files.readAll(memory, path: "seccomp", limit: 1 << 20) } catch { throw RuntimeError("cannot read the BPF program: \(error)") }
+        guard seccomp_export_bpf(ctx, memory.rawValue) == 0 else { throw RuntimeError.seccompLibrary(call: "seccomp_export_bpf", nil) }
+        do { return try Files.readAll(memory, path: "seccomp", limit: 1 << 20) } catch { throw RuntimeError.system(error) }
     }
 }
 

@@ -1,5 +1,6 @@
 import CContainer
 import Glibc
+import SystemPackage
 import LinuxSys
 
 /// What a running container's monitor records: its own pid, init's pid and start time (so a
@@ -46,7 +47,7 @@ public struct ContainerState: Equatable, Sendable {
     public func write(to paths: ContainerPaths) throws(RuntimeError) {
         // Readable by others: it holds only pids, and a refusal must come from the kernel's checks.
         do { try Files.replaceAtomically(paths.state, with: Array(serialized.utf8), attributes: .init(owner: nil, mode: 0o644), durable: false) } catch {
-            throw RuntimeError("cannot write \(paths.state): \(error)")
+            throw .system(error)
         }
     }
 }
@@ -57,8 +58,8 @@ enum Directories {
         var partial = ""
         for component in path.split(separator: "/") {
             partial += "/" + component
-            if mkdir(partial, mode) != 0 && errno != EEXIST {
-                throw RuntimeError("cannot create \(partial): \(String(cString: strerror(errno)))")
+            do { _ = try valueOrErrno { mkdir(partial, mode) } } catch {
+                if error != .fileExists { throw .system(SystemError("create", partial, error)) }
             }
         }
     }
