@@ -85,7 +85,7 @@ let package = Package(
         // rtnetlink: pure encode/decode plus a socket; for lxc-user-nic.
         .target(name: "Netlink", dependencies: ["LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // lxc-user-nic: its grammar, /etc/lxc/lxc-usernet, the locked nic database, veths.
-        .target(name: "UserNic", dependencies: ["IDModel", "LinuxSys", "Netlink", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .target(name: "UserNic", dependencies: ["LinuxSys", "Netlink", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // Shift or remove trees owned by mapped ids; used by usernsexec and Runtime.
         .target(name: "IDShift", dependencies: ["IDModel", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // usernsexec: its grammar, default maps, the fork into a new user namespace.

@@ -1,5 +1,5 @@
-public import IDModel
-public import SubID
+import IDModel
+import SubID
 import UserNic
 
 /// One reason the user could not start an unprivileged container, in plain words, with the

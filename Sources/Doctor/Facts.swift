@@ -1,4 +1,4 @@
-public import IDModel
+import IDModel
 public import SubID
 public import UserNic
 

@@ -2,8 +2,8 @@ import CLinux
 import Glibc
 import LinuxSys
 import UserNic
-public import IDModel
-public import SubID
+import IDModel
+import SubID
 
 /// Gathers DoctorFacts from this machine: files, name service, PATH, sysctls, mounts, cgroups.
 public enum HostProbe {

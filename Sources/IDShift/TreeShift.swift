@@ -2,7 +2,7 @@ import CLinux
 import Glibc
 import IDModel
 public import LinuxSys
-public import SystemPackage
+import SystemPackage
 
 /// Shifts the owners of every file in a tree by an `IDTranslation`, in one process: symlinks are
 /// changed themselves and never followed, other filesystems (mount points) are left alone, hard

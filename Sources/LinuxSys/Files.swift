@@ -1,6 +1,6 @@
 import CLinux
 import Glibc
-public import SystemPackage
+import SystemPackage
 
 /// Whole-file reads and writes with the flags privileged code needs (CLOEXEC always; NOFOLLOW
 /// where the path must not be a symlink, as shadow opens /etc/subuid).

@@ -31,3 +31,9 @@ public struct SystemError: Error, Equatable, CustomStringConvertible {
 
     public var description: String { "cannot \(operation) \(path): \(errno.description)" }
 }
+
+/// `valueOrErrno` as a Result, for a call whose failure must be looked at after other clean-up
+/// (the errno is read at once, before anything else can change it). EINTR is not retried.
+public func valueOrErrnoResult<T: FixedWidthInteger>(_ body: () -> T) -> Result<T, Errno> {
+    do { return .success(try valueOrErrno(retryOnInterrupt: false, body)) } catch { return .failure(error) }
+}

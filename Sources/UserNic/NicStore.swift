@@ -1,7 +1,6 @@
 import CLinux
 import Glibc
 import LinuxSys
-public import IDModel
 public import SystemPackage
 
 /// /run/lxc/nics under LXC's lock (a write lock on the file itself), rewritten whole and

@@ -2,7 +2,6 @@ import CLinux
 import Glibc
 import LinuxSys
 import Netlink
-import IDModel
 import SystemPackage
 
 /// The create and delete paths of lxc-user-nic. Runs setuid root; who the caller is comes from the

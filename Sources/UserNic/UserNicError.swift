@@ -1,5 +1,4 @@
 import Netlink
-public import IDModel
 public import SystemPackage
 
 extension UserNic {

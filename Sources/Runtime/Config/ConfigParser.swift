@@ -1,6 +1,6 @@
 public import LinuxSys
-public import IDModel
-public import SubID
+import IDModel
+import SubID
 
 /// LXC's line grammar: leading blanks trimmed, `#` comments at the start of a line only, lines not
 /// starting with `lxc.` ignored (as liblxc ignores them), `key = value` with both sides trimmed and

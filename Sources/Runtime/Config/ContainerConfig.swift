@@ -1,5 +1,5 @@
 public import IDModel
-public import SubID
+import SubID
 
 /// A container's configuration in LXC's `key = value` format, for the keys an unprivileged user
 /// needs. Unknown keys — including LXC keys userbox does not implement — are errors with their

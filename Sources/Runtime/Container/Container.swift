@@ -1,7 +1,7 @@
 import Glibc
 import LinuxSys
-public import IDModel
-public import SubID
+import IDModel
+import SubID
 
 /// One container of the calling user: its paths, its configuration, its state.
 public struct Container: Sendable {

@@ -1,8 +1,8 @@
 import Glibc
 import SystemPackage
 import LinuxSys
-public import IDModel
-public import SubID
+import IDModel
+import SubID
 
 /// Where a new container's root filesystem comes from.
 public enum RootfsSource: Sendable {

@@ -1,5 +1,5 @@
 import LinuxSys
-public import IDModel
+import IDModel
 public import SubID
 
 /// lxc.idmap checked before start against the caller's subordinate ranges, with a message that

@@ -4,8 +4,8 @@ import Glibc
 import SystemPackage
 import LinuxSys
 import IDMapClient
-public import IDModel
-public import SubID
+import IDModel
+import SubID
 
 /// The process that starts a container and stays its parent, as LXC's monitor does: it runs
 /// the hooks, clones init into new namespaces, has newuidmap/newgidmap map it and lxc-user-nic
@@ -142,8 +142,10 @@ public enum Monitor {
         static func open() throws(RuntimeError) -> Console {
             var slave: Int32 = -1
             var path = [CChar](repeating: 0, count: 128)
-            let master = ccontainer_open_console(&slave, &path, UInt(path.count))
-            guard master >= 0 else { throw .system(SystemError("open", "a pty for the console", Errno(rawValue: errno))) }
+            let master: Int32
+            do { master = try valueOrErrno { ccontainer_open_console(&slave, &path, UInt(path.count)) } } catch {
+                throw .system(SystemError("open", "a pty for the console", error))
+            }
             return Console(master: master, slave: slave, slavePath: String(decoding: path.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
 
@@ -227,7 +229,7 @@ public enum Monitor {
         let envp = strings.array(plan.environment)
         let startHook = config.hooks["start"].map { hooks in strings.string(hooks.joined(separator: " && ")) }
         var child = ccontainer_child()
-        let pid: Int32 = cmounts.withUnsafeMutableBufferPointer { mounts in
+        let cloned: Result<Int32, Errno> = valueOrErrnoResult { cmounts.withUnsafeMutableBufferPointer { mounts in
             (seccomp ?? []).withUnsafeBytes { filter in
                 var spec = ccontainer_spec()
                 spec.rootfs = strings.string(prepared.rootfs)
@@ -246,10 +248,13 @@ public enum Monitor {
                 spec.start_hook = startHook
                 return ccontainer_clone(&spec, &child)
             }
-        }
-        let cloneError = Errno(rawValue: errno)
+        } }
         prepared.console.closeSlave()
-        guard pid > 0 else { throw .namespaces(cloneError) }
+        let pid: Int32
+        switch cloned {
+        case .success(let p): pid = p
+        case .failure(let error): throw .namespaces(error)
+        }
         setenv("LXC_PID", String(pid), 1)
         return Child(child)
     }

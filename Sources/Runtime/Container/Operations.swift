@@ -33,13 +33,16 @@ extension Container {
         for key in Self.monitorEnvironment {
             if let v = getenv(key) { env.append("\(key)=\(String(cString: v))") }
         }
-        let pid: Int32
+        var pid: Int32 = -1
+        var spawnError: Errno?
         switch launch {
         case .spawn(let arguments):
             let strings = CStrings()
-            pid = ccontainer_spawn_monitor(strings.array(arguments), strings.array(env), ready[1], logFD)
+            do { pid = try valueOrErrno(retryOnInterrupt: false) { ccontainer_spawn_monitor(strings.array(arguments), strings.array(env), ready[1], logFD) } } catch {
+                spawnError = error
+            }
         case .fork:
-            pid = ccontainer_fork_monitor(ready[0], logFD)
+            do { pid = try valueOrErrno(retryOnInterrupt: false) { ccontainer_fork_monitor(ready[0], logFD) } } catch { spawnError = error }
             if pid == 0 {
                 // Why take(): in the forked monitor these numbers are no longer ours to close (the C
                 // side closed the read end and the log); left owned, they would be closed before
@@ -52,11 +55,10 @@ extension Container {
                 exit(Monitor.run(self, user: user, readyFD: readyFD))
             }
         }
-        let spawnError = Errno(rawValue: errno)
         // Ours closed: the monitor holds the only write end, so EOF means it has gone.
         _ = consume writeEnd
         _ = consume log
-        guard pid > 0 else { throw .system(SystemError("start", "the monitor", spawnError)) }
+        if let spawnError { throw .system(SystemError("start", "the monitor", spawnError)) }
         var collected: [UInt8] = []
         while let chunk = try? readEnd.read(upTo: 4096), !chunk.isEmpty {
             collected += chunk
@@ -86,14 +88,17 @@ extension Container {
         clinux_ignore_terminal_signals(1)
         defer { clinux_ignore_terminal_signals(0) }
         let seccomp = try config.seccompProfile.map { path throws(RuntimeError) in try SeccompPolicy.compile(file: path) }
-        let child = (seccomp ?? []).withUnsafeBytes { filter in
-            ccontainer_attach(state.initPID, strings.array(command), strings.array(env), uid, gid, plan.capDrop,
-                              seccomp == nil ? nil : filter.baseAddress, UInt16((seccomp?.count ?? 0) / 8))
-        }
-        guard child > 0 else {
-            let e = Errno(rawValue: errno)
-            if e == .notPermitted || e == .permissionDenied { throw .notYours(container: name, action: "enter", e) }
-            throw .system(SystemError("enter", "container \(name)", e))
+        let child: Int32
+        do {
+            child = try valueOrErrno(retryOnInterrupt: false) {
+                (seccomp ?? []).withUnsafeBytes { filter in
+                    ccontainer_attach(state.initPID, strings.array(command), strings.array(env), uid, gid, plan.capDrop,
+                                      seccomp == nil ? nil : filter.baseAddress, UInt16((seccomp?.count ?? 0) / 8))
+                }
+            }
+        } catch {
+            if error == .notPermitted || error == .permissionDenied { throw .notYours(container: name, action: "enter", error) }
+            throw .system(SystemError("enter", "container \(name)", error))
         }
         return WaitStatus.wait(for: child)?.shellStatus ?? 1
     }

@@ -151,9 +151,10 @@ public enum SeccompPolicy {
             let rc = cmps.withUnsafeBufferPointer { seccomp_rule_add_array(ctx, rule.action, number, UInt32(cmps.count), $0.baseAddress) }
             guard rc == 0 else { throw RuntimeError.seccompLibrary(call: "seccomp_rule_add for \(rule.syscall)", Errno(rawValue: -rc)) }
         }
-        let raw = ccontainer_memfd("seccomp")
-        guard raw >= 0 else { throw RuntimeError.seccompLibrary(call: "memfd_create", Errno(rawValue: errno)) }
-        let memory = Descriptor(adopting: raw)
+        let memory: Descriptor
+        do { memory = Descriptor(adopting: try valueOrErrno { ccontainer_memfd("seccomp") }) } catch {
+            throw RuntimeError.seccompLibrary(call: "memfd_create", error)
+        }
         guard seccomp_export_bpf(ctx, memory.rawValue) == 0 else { throw RuntimeError.seccompLibrary(call: "seccomp_export_bpf", nil) }
         do { return try Files.readAll(memory, path: "seccomp", limit: 1 << 20) } catch { throw RuntimeError.system(error) }
     }
