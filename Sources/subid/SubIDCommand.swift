@@ -12,7 +12,9 @@ struct SubIDCommand: ParsableCommand {
         discussion: """
             Changes take shadow's lock (/etc/.pwd.lock and /etc/subuid.lock), so subid, useradd, \
             usermod and userdel can run side by side. Files are replaced atomically and the \
-            previous version is kept as /etc/subuid- and /etc/subgid-.
+            previous version is kept as /etc/subuid- and /etc/subgid-. \
+            Exit status: 0 when done; 1 when refused or failed (the reason follows "subid:" on \
+            stderr), or when check or doctor found a problem; 64 when the command line is wrong.
             """,
         subcommands: [List.self, Grant.self, Revoke.self, Allocate.self, Check.self, DoctorCommand.self])
 

@@ -11,7 +11,11 @@ struct Userbox: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "userbox",
         abstract: "Unprivileged containers: idmapped through newuidmap/newgidmap, networked through lxc-user-nic.",
-        discussion: "Containers live in ~/.local/share/userbox/NAME (config in LXC's format, rootfs, console.log, userbox.log).",
+        discussion: """
+            Containers live in ~/.local/share/userbox/NAME (config in LXC's format, rootfs, console.log, userbox.log). \
+            Exit status: 0 when done; 1 when refused or failed (the reason follows "userbox:" on stderr); \
+            64 when the command line is wrong; attach exits with the command's status.
+            """,
         subcommands: [Create.self, Start.self, Attach.self, Stop.self, List.self, Info.self, Destroy.self, ConfigCommand.self,
                       Admin.self, MonitorCommand.self])
 }
@@ -47,6 +51,8 @@ extension Userbox {
         @Option(name: [.short, .long], help: "busybox, a rootfs directory, or a tarball (.tar, .tar.gz, .tgz, .tar.xz, .tar.bz2, .tar.zst).")
         var template: RootfsSource = .busybox
         @Option(help: ArgumentHelp("An lxc.idmap value, e.g. 'u 0 2000000 65536' (repeat for g).", valueName: "MAP")) var idmap: [ContainerConfig.IDMap] = []
+        @Option(name: [.customShort("f"), .customLong("config")], help: ArgumentHelp("A config file merged into the new container's (lxc-create -f): its lxc.idmap lines are the idmap unless --idmap is given; its rootfs path is ignored.", valueName: "FILE"))
+        var configFile: String?
         @Option(help: ArgumentHelp("Extra config lines (KEY=VALUE), appended.", valueName: "LINE")) var set: [String] = []
         @Argument var name: String
 
@@ -59,7 +65,7 @@ extension Userbox {
                 guard let eq = line.firstIndex(of: "=") else { return line + "\n" }
                 return "\(line[..<eq]) = \(line[line.index(after: eq)...])\n"
             }.joined()
-            try attempt { () throws(RuntimeError) in try container.create(from: source, user: user, idmaps: maps, extraConfig: extra) }
+            try attempt { () throws(RuntimeError) in try container.create(from: source, user: user, idmaps: maps, configFile: configFile, extraConfig: extra) }
             print("created \(name) in \(container.paths.directory)")
         }
     }

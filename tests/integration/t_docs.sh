@@ -17,6 +17,10 @@ for page in "$man1"/* "$man8"/*; do
         test "$rc" = 0 -a -n "$text" -a ! -s "$WORK/man.err"
     printf '%s\n' "$text" >"$WORK/$name.txt"
 done
+for page in "$man1"/* "$man8"/*; do
+    name=$(basename "$page")
+    check "$name documents its exit statuses (or a PAM module its return values)" grep -qiE 'exit status|return values' "$WORK/$name.txt"
+done
 # options USAGE-TEXT: every -x and --long-option the text names, one a line.
 options() { grep -oE '(^|[][ (|,])--?[a-zA-Z][a-zA-Z0-9_-]*' | sed -E 's/^[][ (|,]//' | sort -u; }
 # names PAGE WORD...: the words the rendered page does not contain (empty when it has them all).

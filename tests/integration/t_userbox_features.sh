@@ -77,3 +77,35 @@ ub stop -k f1
 for _ in $(seq 50); do [ -d "$pids_dir/f1" ] || break; sleep 0.1; done
 check "and its cgroup is removed when it stops" test ! -d "$pids_dir/f1"
 true
+
+# Found trying it as a new user (issue 18): a broken config does not block destroy; lxc-create's
+# -f carries an LXC config file over; attach and stop of a missing container say it is missing.
+ub create broken >/dev/null
+echo "lxc.no.such.key = 1" >> "$box/broken/config"
+out=$(ub start broken 2>&1); rc=$?
+check "a config with an unknown key does not start, and says which key ($out)" test "$rc" = 1 -a -n "$(grep -F 'unsupported config key "lxc.no.such.key"' <<<"$out")"
+rootfs_owner=$(stat -c %u "$box/broken/rootfs")
+out=$(ub destroy broken 2>&1); rc=$?
+same "but destroy removes it, rootfs owned by the container's root included (owner was $rootfs_owner)" "0 gone" \
+    "$rc $([ -e "$box/broken" ] || echo gone)"
+cat > "$SCRATCH/lxc.conf" <<'C'
+# an LXC user's config file
+lxc.idmap = u 0 2100000 65536
+lxc.idmap = g 0 2100000 65536
+lxc.rootfs.path = dir:/var/lib/lxc/elsewhere/rootfs
+lxc.environment = FROMFILE=yes
+lxc.uts.name = fromfile
+C
+chmod 644 "$SCRATCH/lxc.conf"
+ub create -f "$SCRATCH/lxc.conf" fromfile >/dev/null; rc=$?
+same "create -f FILE merges an LXC config file" 0 "$rc"
+same "its idmap is the container's, its rootfs path is not (the rootfs is the container's own)" \
+    "2100000:2100000 0" "$(stat -c %u:%g "$box/fromfile/rootfs") $(grep -c '/var/lib/lxc/elsewhere' "$box/fromfile/config")"
+ub start fromfile >/dev/null
+same "and its other keys apply (environment, hostname)" "yes fromfile" \
+    "$(ub attach fromfile -- /bin/sh -c 'echo $FROMFILE $(hostname)' 2>&1)"
+ub stop -k fromfile; ub destroy fromfile >/dev/null
+out=$(ub attach nosuchbox -- true 2>&1); rc=$?
+same "attach of a missing container says it does not exist" "1 yes" "$rc $(grep -q 'container nosuchbox does not exist' <<<"$out" && echo yes)"
+out=$(ub stop nosuchbox 2>&1); rc=$?
+same "stop of a missing container says so too" "1 yes" "$rc $(grep -q 'container nosuchbox does not exist' <<<"$out" && echo yes)"

@@ -6,8 +6,11 @@ import SubID
 /// starting with `lxc.` ignored (as liblxc ignores them), `key = value` with both sides trimmed and
 /// one pair of matching quotes taken off the value; an empty value clears a list key.
 public enum ConfigParser {
+    /// `lenient`: a line whose key or value is not understood is skipped instead of refused (for
+    /// destroy, which needs only the idmap and the rootfs of a config that may be broken).
     public static func parse(_ text: String, file: String? = nil, base: ContainerConfig = ContainerConfig(),
-                             include: ((String) throws(SystemError) -> String)? = nil) throws(ConfigError) -> ContainerConfig {
+                             include: ((String) throws(SystemError) -> String)? = nil,
+                             lenient: Bool = false) throws(ConfigError) -> ContainerConfig {
         var config = base
         var lineNumber = 0
         // Why bytes: the grammar is ASCII, and Character-wise trimming cost ~10 us a line, which
@@ -35,13 +38,14 @@ public enum ConfigParser {
                     guard let include else { throw Problem("lxc.include is not available here") }
                     let included: String
                     do { included = try include(value) } catch { throw Problem("cannot include \(value): \(error)") }
-                    do { config = try parse(included, file: value, base: config, include: include) } catch {
+                    do { config = try parse(included, file: value, base: config, include: include, lenient: lenient) } catch {
                         throw Problem("in \(value): \(error)")
                     }
                 } else {
                     try apply(key: key, value: value, to: &config)
                 }
             } catch {
+                if lenient { continue }
                 throw ConfigError(line: lineNumber, message: error.message, file: file)
             }
         }

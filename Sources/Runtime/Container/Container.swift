@@ -17,7 +17,8 @@ public struct Container: Sendable {
     public var name: String { paths.name }
     public var exists: Bool { Files.exists(paths.config) }
 
-    public func loadConfig() throws(RuntimeError) -> ContainerConfig {
+    /// `lenient`: unknown keys and bad values are skipped (see `ConfigParser.parse`).
+    public func loadConfig(lenient: Bool = false) throws(RuntimeError) -> ContainerConfig {
         guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
         let text: String
         do { text = String(decoding: try Files.read(paths.config, followSymlinks: true, limit: 1 << 20), as: UTF8.self) } catch {
@@ -26,7 +27,7 @@ public struct Container: Sendable {
         do throws(ConfigError) {
             return try ConfigParser.parse(text, file: paths.config, include: { path throws(SystemError) in
                 String(decoding: try Files.read(path, followSymlinks: true, limit: 1 << 20), as: UTF8.self)
-            })
+            }, lenient: lenient)
         } catch { throw .config(error) }
     }
 

@@ -16,11 +16,29 @@ extension Container {
     /// Creates the container: its config (the idmap from the caller's first subordinate ranges
     /// unless given, ~/.config/userbox/default.conf appended as LXC does with default.conf) and
     /// its rootfs, owned on the host by the container's root ids.
+    ///
+    /// `configFile` is lxc-create's `-f`: its lines go into the new config after ours; its
+    /// lxc.idmap lines replace the default idmap (unless `idmaps` is given) and its
+    /// lxc.rootfs.path is left out (the rootfs is the new container's own).
     public func create(from source: RootfsSource, user: UserRecord, idmaps: [ContainerConfig.IDMap]? = nil,
-                       extraConfig: String = "") throws(RuntimeError) {
+                       configFile: String? = nil, extraConfig: String = "") throws(RuntimeError) {
         guard !exists else { throw .alreadyExists(container: name, lxcpath: paths.lxcpath) }
+        var fileText = ""
+        var fileMaps: [ContainerConfig.IDMap] = []
+        if let configFile {
+            let bytes: [UInt8]
+            do { bytes = try Files.read(configFile, followSymlinks: true, limit: 1 << 20) } catch { throw .system(error) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            // Checked on its own first, so an error names the file and its line.
+            do { fileMaps = try ConfigParser.parse(text, file: configFile).idmaps } catch { throw .config(error) }
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                let key = line.split(separator: "=", maxSplits: 1).first.map { String($0).trimmingBlanks } ?? ""
+                if key == "lxc.idmap" || key == "lxc.rootfs.path" { continue }
+                fileText += line + "\n"
+            }
+        }
         let maps: [ContainerConfig.IDMap]
-        if let idmaps { maps = idmaps } else { maps = try defaultIDMaps(for: user) }
+        if let idmaps { maps = idmaps } else if !fileMaps.isEmpty { maps = fileMaps } else { maps = try defaultIDMaps(for: user) }
         var text = "# userbox container \(name)\n"
         for m in maps { text += "lxc.idmap = \(m.kind == .uid ? "u" : "g") \(m.inside) \(m.outside) \(m.count)\n" }
         text += "lxc.rootfs.path = dir:\(paths.defaultRootfs)\nlxc.uts.name = \(name)\n"
@@ -29,6 +47,7 @@ extension Container {
         if let defaults = try? Files.read(ContainerPaths.defaultConfig, followSymlinks: true, limit: 1 << 20) {
             text += "# from \(ContainerPaths.defaultConfig)\n" + String(decoding: defaults, as: UTF8.self) + "\n"
         }
+        if let configFile { text += "# from \(configFile)\n" + fileText }
         text += extraConfig
         // The config must be valid before anything is made.
         let config: ContainerConfig
@@ -99,7 +118,9 @@ extension Container {
     public func destroy(user: UserRecord, config knownConfig: ContainerConfig? = nil) throws(RuntimeError) {
         if isRunning { throw .running(name) }
         let config: ContainerConfig
-        if let knownConfig { config = knownConfig } else { config = try loadConfig() }
+        // Why lenient: a config with a key we do not know (or a typo) must not make a container
+        // impossible to remove; only its idmap and rootfs matter here (lxc-destroy does the same).
+        if let knownConfig { config = knownConfig } else { config = try loadConfig(lenient: true) }
         let rootfs = config.rootfs ?? paths.defaultRootfs
         if Files.exists(rootfs), let root = Container.rootIDs(of: config) {
             let n = min(root.uidCount, root.gidCount)

@@ -77,6 +77,7 @@ extension Container {
     /// Runs a command in every namespace of the running container, as uid/gid inside, and
     /// returns its exit status (128+N for a signal).
     public func attach(_ command: [String], uid: UInt32 = 0, gid: UInt32 = 0, environment extra: [String] = []) throws(RuntimeError) -> Int32 {
+        guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
         guard let state else { throw .notRunning(name) }
         let config = try loadConfig()
         let plan = try LaunchPlan(config: config, rootfs: config.rootfs ?? paths.defaultRootfs)
@@ -106,6 +107,7 @@ extension Container {
     /// Stops the container: its halt signal (lxc.signal.halt, else SIGPWR) to init and up to
     /// `timeout` seconds for it to end, then SIGKILL; `kill` goes straight to SIGKILL.
     public func stop(kill force: Bool, timeout: Int = 10) throws(RuntimeError) {
+        guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
         guard let state else { throw .notRunning(name) }
         let config = try? loadConfig()
         let raw = ccontainer_pidfd_open(state.initPID)
