@@ -52,6 +52,13 @@ public struct NicStore: Sendable {
         if !directory.isEmpty && !Files.exists(directory) && mkdir(directory, 0o755) == 0 && geteuid() == 0 {
             _ = chown(directory, 0, 0)
         }
+        // Why two locks: commits replace the database by rename, so a lock on the database file
+        // is a lock on an inode the path stops naming at the first commit, and a waiter would then
+        // lock the new file and go ahead while we still work (a nic is recorded before it exists,
+        // so there are commits mid-change). `nics.lock` is never replaced: it serialises our
+        // helpers. The lock on the database file itself is kept for LXC's lxc-user-nic.
+        let serial: Descriptor
+        do { serial = try lockSerial() } catch { throw .database(error) }
         let locked: Descriptor
         do { locked = try lockCurrentFile() } catch { throw .database(error) }
         removeStaleTemporaries(in: directory.isEmpty ? "." : directory)
@@ -62,7 +69,22 @@ public struct NicStore: Sendable {
         var transaction = Transaction(database: NicDatabase(parsing: before), store: self, written: before)
         let result = try change(&transaction)
         try transaction.commit()
+        _ = consume locked
+        _ = consume serial
         return result
+    }
+
+    /// `PATH.lock`, locked (created root-owned 0600 if missing; never renamed or removed).
+    private func lockSerial() throws(Failure) -> Descriptor {
+        let lockPath = path + ".lock"
+        let file: Descriptor
+        do { file = try Descriptor.open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o600) } catch {
+            throw .system("open \(lockPath)", error)
+        }
+        if geteuid() == 0 { _ = fchown(file.rawValue, 0, 0) }
+        var waited = 0
+        try waitForLock(on: file, waited: &waited, name: lockPath)
+        return file
     }
 
     /// Temporary files of a writer that died between create and rename (`nics.cioXXXXXX`): under
@@ -82,7 +104,7 @@ public struct NicStore: Sendable {
         var waited = 0
         while true {
             let file = try openDatabase()
-            try waitForLock(on: file, waited: &waited)
+            try waitForLock(on: file, waited: &waited, name: path)
             if isCurrent(file) { return file }
             // replaced while we waited: lock the new one
         }
@@ -98,7 +120,7 @@ public struct NicStore: Sendable {
     }
 
     /// Polled, not F_SETLKW: a wait with a bound and no signal handler to install.
-    private func waitForLock(on file: borrowing Descriptor, waited: inout Int) throws(Failure) {
+    private func waitForLock(on file: borrowing Descriptor, waited: inout Int, name: String) throws(Failure) {
         var lock = flock()
         lock.l_type = Int16(F_WRLCK)
         lock.l_whence = Int16(SEEK_SET)
@@ -109,11 +131,11 @@ public struct NicStore: Sendable {
                 return
             } catch {
                 guard error == .resourceTemporarilyUnavailable || error == .permissionDenied else {
-                    throw .system("lock \(path)", error)
+                    throw .system("lock \(name)", error)
                 }
             }
             guard waited < Self.lockTimeoutMilliseconds else {
-                throw .lockTimeout(path, seconds: Self.lockTimeoutMilliseconds / 1000)
+                throw .lockTimeout(name, seconds: Self.lockTimeoutMilliseconds / 1000)
             }
             var pause = timespec(tv_sec: 0, tv_nsec: 5_000_000)
             _ = nanosleep(&pause, nil)

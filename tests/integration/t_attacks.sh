@@ -102,6 +102,19 @@ same "finding 2: 60 kills -9 at random moments of create: no veth without a reco
 for i in 1 2 3; do as alice "$ours/lxc-user-nic" create /x c "$ca" veth br0 m$i >/dev/null 2>&1; done
 check "and creates after the kills stop at the quota ($(on_bridge) veths)" test "$(on_bridge)" -le 2
 reset_nics
+# Parallel creates with commits mid-change (recorded before created): the database is replaced by
+# rename at each commit, so a lock on it alone would let a late arrival in early; five rounds of 20.
+bad_rounds=0
+for round in 1 2 3 4 5; do
+    pids=(); for i in $(seq 20); do
+        setpriv --reuid=alice --regid=alice --init-groups "$ours/lxc-user-nic" create /x c "$ca" veth br0 "r$round$i" >/dev/null 2>&1 & pids+=($!)
+        sleep 0.002   # staggered, so some arrive after an earlier one's first commit
+    done
+    okc=0; for p in "${pids[@]}"; do wait "$p" && okc=$((okc + 1)); done
+    [ "$okc $(on_bridge) $(unrecorded)" = "2 2 0" ] || bad_rounds=$((bad_rounds + 1))
+    reset_nics
+done
+same "finding 2: 5 rounds of 20 parallel creates against a quota of 2: exactly 2 each time, all recorded" 0 "$bad_rounds"
 # The caller cannot stop its helper any more: all three uids are root while it works. A helper
 # waiting for the lock (held here by root) has long passed that point, so alice's SIGSTOP must fail.
 hold_lock() {  # hold_lock SECONDS: root holds the nic database lock in the background
@@ -119,6 +132,13 @@ hold_lock 13; holder=$!
 out=$(as bob timeout 60 "$ours/lxc-user-nic" create /x c "$cb" veth br0 eth0 2>&1); rc=$?
 same "finding 2: with the database lock held by a stuck process, create gives up instead of hanging" 1 "$rc"
 check "and says the file stayed locked ($out)" grep -q 'stayed locked' <<<"$out"
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+# The database is replaced by rename at every commit, so our helpers serialise on nics.lock, a file
+# that is never replaced: held by another process, it keeps a create out as well.
+python3 -c 'import fcntl, sys, time; f = open("/run/lxc/nics.lock", "a"); fcntl.lockf(f, fcntl.LOCK_EX); print("held", flush=True); time.sleep(13)' >"$WORK/held2" &
+holder=$!; for i in $(seq 100); do grep -q held "$WORK/held2" 2>/dev/null && break; sleep 0.02; done
+out=$(as bob timeout 60 "$ours/lxc-user-nic" create /x c "$cb" veth br0 eth1 2>&1); rc=$?
+same "finding 2: with nics.lock held, create waits and gives up, naming it" "1 yes" "$rc $(grep -q 'nics.lock stayed locked' <<<"$out" && echo yes)"
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 kill "$ca" "$cb" 2>/dev/null
 
