@@ -263,6 +263,13 @@ static void child_main(const ccontainer_spec *spec, int go, int err, int switche
             if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) fail(err, CCONTAINER_STAGE_CAPS, cap);
         }
     }
+    if (spec->lsm_exec_file && spec->lsm_exec_label) {
+        /* As LXC: the label applies at the exec of init; written before seccomp, which may deny it. */
+        int attr = open(spec->lsm_exec_file, O_WRONLY | O_CLOEXEC);
+        size_t n = strlen(spec->lsm_exec_label);
+        if (attr < 0 || write(attr, spec->lsm_exec_label, n) != (ssize_t)n) fail(err, CCONTAINER_STAGE_LSM, 0);
+        close(attr);
+    }
     if (spec->seccomp_filter) {
         struct sock_fprog prog = { spec->seccomp_length, (struct sock_filter *)spec->seccomp_filter };
         if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) fail(err, CCONTAINER_STAGE_SECCOMP, 0);

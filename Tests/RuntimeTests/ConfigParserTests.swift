@@ -66,7 +66,7 @@ import Testing
             try ConfigParser.parse("lxc.net.0.asdf = 1\n")
         }
         #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.net.2147483647.type = veth\n") }
-        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.apparmor.profile = generated\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.apparmor.raw = mount,\n") }
         #expect(throws: ConfigError(line: 1, message: "invalid configuration line \"lxc.uts.name\": no '='")) {
             try ConfigParser.parse("lxc.uts.name\n")
         }
@@ -110,5 +110,35 @@ import Testing
             let mac = MACAddress.fill("xx:16:3e:xx:xx:xx", using: &g)
             #expect(mac.count == 6 && mac[0] & 1 == 0 && mac[1] == 0x16 && mac[2] == 0x3e)
         }
+    }
+}
+
+/// Issue 18: LSM keys are accepted, applied where the LSM runs, refused (naming key and LSM)
+/// where it does not, except `unconfined` or no key.
+@Suite struct SecurityModuleTests {
+    func config(_ text: String) throws -> ContainerConfig { try ConfigParser.parse(text) }
+
+    @Test func withoutAnLSMOnlyUnconfinedOrNothingStarts() throws {
+        #expect(try SecurityModules.execLabel(for: config(""), active: []) == nil)
+        #expect(try SecurityModules.execLabel(for: config("lxc.apparmor.profile = unconfined\n"), active: []) == nil)
+        #expect(throws: RuntimeError.securityModuleMissing(key: "lxc.apparmor.profile", value: "generated", module: "AppArmor")) {
+            try SecurityModules.execLabel(for: config("lxc.apparmor.profile = generated\n"), active: ["capability", "yama"])
+        }
+        #expect(throws: RuntimeError.securityModuleMissing(key: "lxc.selinux.context", value: "system_u:system_r:lxc_t:s0", module: "SELinux")) {
+            try SecurityModules.execLabel(for: config("lxc.selinux.context = system_u:system_r:lxc_t:s0\n"), active: ["apparmor"])
+        }
+    }
+
+    @Test func withTheLSMTheLabelGoesToInitsExec() throws {
+        let label = try SecurityModules.execLabel(for: config("lxc.apparmor.profile = lxc-container-default\n"), active: ["apparmor"])
+        #expect(label?.label == "exec lxc-container-default")
+        #expect(label?.file.hasPrefix("/proc/self/attr/") == true)
+        let selinux = try SecurityModules.execLabel(for: config("lxc.selinux.context = u:r:t:s0\n"), active: ["selinux"])
+        #expect(selinux?.label == "u:r:t:s0" && selinux?.file == "/proc/self/attr/exec")
+    }
+
+    @Test func allowIncompleteTakesZeroOrOne() throws {
+        #expect(try config("lxc.apparmor.allow_incomplete = 1\n").apparmorAllowIncomplete)
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.apparmor.allow_incomplete = yes\n") }
     }
 }

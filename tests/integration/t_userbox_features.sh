@@ -109,3 +109,15 @@ out=$(ub attach nosuchbox -- true 2>&1); rc=$?
 same "attach of a missing container says it does not exist" "1 yes" "$rc $(grep -q 'container nosuchbox does not exist' <<<"$out" && echo yes)"
 out=$(ub stop nosuchbox 2>&1); rc=$?
 same "stop of a missing container says so too" "1 yes" "$rc $(grep -q 'container nosuchbox does not exist' <<<"$out" && echo yes)"
+
+# LSM keys (issue 18): this kernel runs no AppArmor or SELinux: unconfined starts, a profile is
+# refused naming the key and the missing LSM.
+ub create lsm1 --set lxc.apparmor.profile=unconfined --set lxc.apparmor.allow_incomplete=1 >/dev/null
+ub start lsm1 >/dev/null; rc=$?
+same "lxc.apparmor.profile = unconfined starts on a host without AppArmor" "0 RUNNING" "$rc $(ub info lsm1 | awk '/^State:/ {print $2}')"
+ub stop -k lsm1; ub destroy lsm1 >/dev/null
+ub create lsm2 --set lxc.apparmor.profile=generated >/dev/null
+out=$(ub start lsm2 2>&1); rc=$?
+same "lxc.apparmor.profile = generated is refused there, naming the key and the LSM" "1 yes" \
+    "$rc $(grep -q 'lxc.apparmor.profile = generated needs AppArmor, which this kernel does not run' <<<"$out" && echo yes)"
+ub destroy lsm2 >/dev/null

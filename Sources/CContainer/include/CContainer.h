@@ -43,6 +43,8 @@ typedef struct {
     const void *seccomp_filter;    /* struct sock_filter[], NULL for none */
     unsigned short seccomp_length;
     const char *start_hook;        /* run with /bin/sh -c inside the container, NULL for none */
+    const char *lsm_exec_file;     /* the LSM's exec attribute under /proc/self/attr, NULL for none */
+    const char *lsm_exec_label;    /* written there before seccomp: init execs in that label */
 } ccontainer_spec;
 
 /* switched_fd: one byte arrives once the child is root inside and dumpable again (until then
@@ -53,7 +55,7 @@ enum {
     CCONTAINER_STAGE_SYNC = 1, CCONTAINER_STAGE_IDS, CCONTAINER_STAGE_HOSTNAME, CCONTAINER_STAGE_ROOT_MOUNT,
     CCONTAINER_STAGE_PROC, CCONTAINER_STAGE_SYS, CCONTAINER_STAGE_DEV, CCONTAINER_STAGE_MOUNT_ENTRY,
     CCONTAINER_STAGE_NETWORK, CCONTAINER_STAGE_PIVOT, CCONTAINER_STAGE_CAPS, CCONTAINER_STAGE_SECCOMP,
-    CCONTAINER_STAGE_START_HOOK, CCONTAINER_STAGE_CONSOLE, CCONTAINER_STAGE_EXEC,
+    CCONTAINER_STAGE_START_HOOK, CCONTAINER_STAGE_CONSOLE, CCONTAINER_STAGE_EXEC, CCONTAINER_STAGE_LSM,
 };
 
 /* clone() with new user, mount, pid, uts, ipc, net and cgroup namespaces. The child waits on

@@ -130,6 +130,11 @@ public enum ConfigParser {
         case "lxc.init.cmd":
             let command = try quotedWords(value)
             config.initCommand = command.isEmpty ? ["/sbin/init"] : command
+        case "lxc.apparmor.profile": config.apparmorProfile = value.isEmpty ? nil : value
+        case "lxc.apparmor.allow_incomplete":
+            guard value == "0" || value == "1" || value.isEmpty else { throw Problem("lxc.apparmor.allow_incomplete takes 0 or 1") }
+            config.apparmorAllowIncomplete = value == "1"
+        case "lxc.selinux.context": config.selinuxContext = value.isEmpty ? nil : value
         case "lxc.signal.halt": config.haltSignal = value.isEmpty ? nil : try signalName(value)
         case "lxc.signal.stop": config.stopSignal = value.isEmpty ? nil : try signalName(value)
         case _ where key.hasPrefix("lxc.hook."):

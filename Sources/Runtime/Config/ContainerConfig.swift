@@ -62,6 +62,10 @@ public struct ContainerConfig: Equatable, Sendable {
     public var initCommand: [String] = ["/sbin/init"]
     public var haltSignal: String?
     public var stopSignal: String?
+    /// lxc.apparmor.profile, lxc.apparmor.allow_incomplete, lxc.selinux.context (see `SecurityModules`).
+    public var apparmorProfile: String?
+    public var apparmorAllowIncomplete = false
+    public var selinuxContext: String?
 
     public init() {}
 
@@ -72,6 +76,8 @@ public struct ContainerConfig: Equatable, Sendable {
             && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks
             && a.environment == b.environment && a.initCommand == b.initCommand
             && a.haltSignal == b.haltSignal && a.stopSignal == b.stopSignal
+            && a.apparmorProfile == b.apparmorProfile && a.apparmorAllowIncomplete == b.apparmorAllowIncomplete
+            && a.selinuxContext == b.selinuxContext
     }
 
     public static let hookNames: Set<String> = ["pre-start", "start", "post-stop"]

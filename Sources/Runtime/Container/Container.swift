@@ -45,6 +45,7 @@ public struct Container: Sendable {
         let subuid = try? SubIDStore(kind: .uid).readIfPresent()
         let subgid = try? SubIDStore(kind: .gid).readIfPresent()
         try IDMapCheck.verify(config, user: user, subuid: subuid ?? nil, subgid: subgid ?? nil)
+        _ = try SecurityModules.execLabel(for: config)
         return config
     }
 

@@ -228,6 +228,7 @@ public enum Monitor {
         let initArgv = strings.array(plan.initCommand)
         let envp = strings.array(plan.environment)
         let startHook = config.hooks["start"].map { hooks in strings.string(hooks.joined(separator: " && ")) }
+        let lsm = try SecurityModules.execLabel(for: config)
         var child = ccontainer_child()
         let cloned: Result<Int32, Errno> = valueOrErrnoResult { cmounts.withUnsafeMutableBufferPointer { mounts in
             (seccomp ?? []).withUnsafeBytes { filter in
@@ -246,6 +247,8 @@ public enum Monitor {
                 spec.seccomp_filter = seccomp == nil ? nil : filter.baseAddress
                 spec.seccomp_length = UInt16((seccomp?.count ?? 0) / 8)
                 spec.start_hook = startHook
+                spec.lsm_exec_file = lsm.map { strings.string($0.file) }
+                spec.lsm_exec_label = lsm.map { strings.string($0.label) }
                 return ccontainer_clone(&spec, &child)
             }
         } }
@@ -390,6 +393,7 @@ enum LaunchFailure {
         case CCONTAINER_STAGE_START_HOOK: return "the start hook failed"
         case CCONTAINER_STAGE_CONSOLE: return "cannot set up the console: \(reason)"
         case CCONTAINER_STAGE_EXEC: return "cannot execute \(plan.initCommand.joined(separator: " ")): \(reason)"
+        case CCONTAINER_STAGE_LSM: return "cannot set the security label of init: \(reason)"
         default: return "setup stage \(stage): \(reason)"
         }
     }

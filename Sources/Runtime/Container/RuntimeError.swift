@@ -27,6 +27,7 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     case mountEntryLeavesRootfs(target: String)
     case seccompPolicy(reason: String)
     case seccompLibrary(call: String, Errno?)
+    case securityModuleMissing(key: String, value: String, module: String)
     // Ids.
     case noSubordinateRange(user: String, kind: IDKind)
     case noIDMap(kind: IDKind, user: String)
@@ -74,6 +75,9 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .mountEntryLeavesRootfs(let target): "lxc.mount.entry target \(target) leaves the rootfs"
         case .seccompPolicy(let reason): "seccomp policy: \(reason)"
         case .seccompLibrary(let call, let errno): "\(call) failed" + (errno.map { ": \($0)" } ?? "")
+        case .securityModuleMissing(let key, let value, let module):
+            "\(key) = \(value) needs \(module), which this kernel does not run: remove the key or set it to "
+                + (key == "lxc.selinux.context" ? "nothing" : "unconfined")
         case .noSubordinateRange(let user, let kind):
             "\(user) has no subordinate \(kind) range of 65536 ids: ask an admin to run `subid allocate \(user)` "
                 + "(`subid doctor \(user)` explains)"
