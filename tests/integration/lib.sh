@@ -72,3 +72,18 @@ private_network() {
     local file; file=$(readlink -f "${BASH_SOURCE[1]}")
     exec unshare --net env IN_NETNS=1 bash -c "cd '$WORK'; source '$REPO/tests/integration/lib.sh'; source '$file'"
 }
+
+# helper_sandbox: inside private_network, a private /run, loopback and a bridge br0, our three
+# setuid helpers installed in $SCRATCH/bin (as $ours), users alice (100000:65536) and bob
+# (200000:65536) in /etc/subuid and /etc/subgid, and as USER CMD... / container USER.
+helper_sandbox() {
+    mount -t tmpfs tmpfs /run
+    ip link set lo up; ip link add br0 type bridge; ip link set br0 up
+    ours=$SCRATCH/bin; mkdir -p "$ours"; chmod 755 "$SCRATCH" "$ours"
+    install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$BIN/lxc-user-nic" "$ours/"
+    new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 alice; new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 bob
+    printf 'alice:100000:65536\nbob:200000:65536\n' > /etc/subuid; cp /etc/subuid /etc/subgid
+}
+as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$@"; }
+# container USER: a process of USER in new user and network namespaces; prints its pid.
+container() { setpriv --reuid="$1" --regid="$1" --init-groups unshare -U -r -n sleep 120 >/dev/null 2>&1 & local p=$!; sleep 0.2; echo $p; }

@@ -1,14 +1,7 @@
 # Issue 20's findings replayed as the unprivileged user they came from; each attack passed on
 # 1aea0d1 and must fail now. README's Security section maps each one to its block here.
 private_network
-mount -t tmpfs tmpfs /run
-ip link set lo up; ip link add br0 type bridge; ip link set br0 up
-ours=$SCRATCH/bin; mkdir -p "$ours"; chmod 755 "$SCRATCH" "$ours"
-install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$BIN/lxc-user-nic" "$ours/"
-new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 alice; new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 bob
-printf 'alice:100000:65536\nbob:200000:65536\n' > /etc/subuid; cp /etc/subuid /etc/subgid
-as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$@"; }
-container() { setpriv --reuid="$1" --regid="$1" --init-groups unshare -U -r -n sleep 120 >/dev/null 2>&1 & local p=$!; sleep 0.2; echo $p; }
+helper_sandbox
 
 # --- Finding 1: newgidmap fd:N wrote "deny" as root through a bind mount in the caller's own
 # mount namespace. The caller needs no subordinate ids: its own gid, count 1, is always allowed.

@@ -2,15 +2,8 @@
 # cases of newuidmap and lxc-user-nic live in t_newidmap.sh, t_usernic.sh and t_hostile.sh; this
 # file holds the general ones). README's Security section maps each attack to its test.
 private_network
-mount -t tmpfs tmpfs /run
-ip link set lo up; ip link add br0 type bridge; ip link set br0 up
-ours=$SCRATCH/bin; mkdir -p "$ours"; chmod 755 "$SCRATCH" "$ours"
-install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$BIN/lxc-user-nic" "$ours/"
-new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 alice; new_user -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 bob
-printf 'alice:100000:65536\nbob:200000:65536\n' > /etc/subuid; cp /etc/subuid /etc/subgid
+helper_sandbox
 mkdir -p /etc/lxc; printf 'alice veth br0 5\nbob veth br0 5\n' > /etc/lxc/lxc-usernet
-as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$@"; }
-container() { setpriv --reuid="$1" --regid="$1" --init-groups unshare -U -r -n sleep 120 >/dev/null 2>&1 & local p=$!; sleep 0.2; echo $p; }
 umap() { tr -s ' ' < /proc/$1/uid_map | sed 's/^ //'; }
 
 # A symlink to another user's netns, handed to delete: opened as the caller, so refused, and with

@@ -12,7 +12,6 @@ new_user alice; new_user bob; new_user carol
 usermod -a -G nicusers bob; usermod -a -G nicusers carol
 mkdir -p /etc/lxc
 printf 'alice veth br0 1\n@nicusers veth br0 2\n' > /etc/lxc/lxc-usernet
-container() { setpriv --reuid="$1" --regid="$1" --init-groups unshare -U -r -n sleep 120 >/dev/null 2>&1 & local p=$!; sleep 0.2; echo $p; }
 nic() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$ours/lxc-user-nic" "$@"; }
 
 ca=$(container alice)
