@@ -16,7 +16,7 @@ struct Userbox: ParsableCommand {
             Exit status: 0 when done; 1 when refused or failed (the reason follows "userbox:" on stderr); \
             64 when the command line is wrong; attach exits with the command's status.
             """,
-        subcommands: [Create.self, Start.self, Attach.self, Stop.self, List.self, Info.self, Destroy.self, ConfigCommand.self,
+        subcommands: [Create.self, Start.self, Attach.self, Stop.self, Wait.self, List.self, Info.self, Destroy.self, ConfigCommand.self,
                       Admin.self, MonitorCommand.self])
 }
 
@@ -135,6 +135,28 @@ extension Userbox {
                              s.map { $0.addresses.isEmpty ? "-" : $0.addresses.joined(separator: ", ") } ?? "-", user])
             }
             Table.print(rows)
+        }
+    }
+
+    struct Wait: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Wait until a container is in one of the given states (lxc-wait).",
+            discussion: "STATE is RUNNING or STOPPED, or several joined with '|'. Exit status 0 when reached, 1 after the timeout.")
+        @OptionGroup var common: Common
+        @Option(name: [.short, .long], help: "Give up after this many seconds (default: wait for ever).") var timeout: Double?
+        @Argument var name: String
+        @Argument(help: "RUNNING, STOPPED, or both as RUNNING|STOPPED.") var state: String
+
+        func validate() throws {
+            if ContainerStatus.set(parsing: state) == nil { throw ValidationError("unknown state '\(state)': use RUNNING or STOPPED") }
+        }
+
+        func run() throws {
+            let container = try common.container(name)
+            guard container.exists else { throw Failure(RuntimeError.notFound(container: name, lxcpath: container.paths.lxcpath).description) }
+            guard container.wait(for: ContainerStatus.set(parsing: state) ?? [], timeout: timeout) else {
+                throw Failure("\(name) is still \(container.status.rawValue) after \(timeout.map { "\($0)" } ?? "?") s")
+            }
         }
     }
 

@@ -121,3 +121,16 @@ out=$(ub start lsm2 2>&1); rc=$?
 same "lxc.apparmor.profile = generated is refused there, naming the key and the LSM" "1 yes" \
     "$rc $(grep -q 'lxc.apparmor.profile = generated needs AppArmor, which this kernel does not run' <<<"$out" && echo yes)"
 ub destroy lsm2 >/dev/null
+
+# userbox wait (lxc-wait).
+ub create w1 >/dev/null; ub start w1 >/dev/null
+ub wait w1 RUNNING -t 5; rc1=$?
+out=$(ub wait w1 STOPPED -t 0.3 2>&1); rc2=$?
+ub stop -k w1
+ub wait w1 'RUNNING|STOPPED' -t 5; rc3=$?
+ub wait w1 STOPPED -t 5; rc4=$?
+same "wait: RUNNING reached, STOPPED times out (status 1, saying so), the set and STOPPED after stop" "0 1 0 0 yes" \
+    "$rc1 $rc2 $rc3 $rc4 $(grep -q 'w1 is still RUNNING' <<<"$out" && echo yes)"
+ub wait w1 FLYING >/dev/null 2>&1; rc=$?
+same "wait with an unknown state is a usage error" 64 "$rc"
+ub destroy w1 >/dev/null
