@@ -16,7 +16,7 @@ struct Userbox: ParsableCommand {
             Exit status: 0 when done; 1 when refused or failed (the reason follows "userbox:" on stderr); \
             64 when the command line is wrong; attach exits with the command's status.
             """,
-        subcommands: [Create.self, Start.self, Attach.self, Stop.self, Wait.self, List.self, Info.self, Destroy.self, ConfigCommand.self,
+        subcommands: [Create.self, Start.self, Attach.self, Stop.self, Wait.self, List.self, Info.self, Destroy.self, Autostart.self, ConfigCommand.self,
                       Admin.self, MonitorCommand.self])
 }
 
@@ -120,21 +120,111 @@ extension Userbox {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "ls", abstract: "List containers.")
+        static let configuration = CommandConfiguration(
+            commandName: "ls", abstract: "List containers (lxc-ls).",
+            discussion: "--fancy prints lxc-ls's columns; -F picks them from name, state, autostart, groups, ipv4, ipv6, unprivileged, pid, user.")
         @OptionGroup var common: Common
-        @Flag(help: "Columns NAME STATE PID IPV4 USER.") var fancy = false
+        @Flag(name: [.short, .long], help: "Columns NAME STATE AUTOSTART GROUPS IPV4 IPV6 UNPRIVILEGED.") var fancy = false
+        @Option(name: [.customShort("F"), .customLong("fancy-format")], help: ArgumentHelp("Comma-separated columns for --fancy.", valueName: "COLUMNS"))
+        var columns: String = "name,state,autostart,groups,ipv4,ipv6,unprivileged"
+
+        static let known = ["name", "state", "autostart", "groups", "ipv4", "ipv6", "unprivileged", "pid", "user"]
+
+        func validate() throws {
+            for c in columns.split(separator: ",") where !List.known.contains(String(c).lowercased()) {
+                throw ValidationError("unknown column '\(c)': use \(List.known.joined(separator: ", "))")
+            }
+        }
 
         func run() throws {
             let user = (try? me())?.name ?? String(getuid())
             let all = Container.all(lxcpath: common.lxcpath)
             guard fancy else { for c in all { print(c.name) }; return }
-            var rows = [["NAME", "STATE", "PID", "IPV4", "USER"]]
+            let chosen = columns.split(separator: ",").map { String($0).lowercased() }
+            var rows = [chosen.map { $0.uppercased() }]
             for c in all {
                 let s = c.state
-                rows.append([c.name, s == nil ? "STOPPED" : "RUNNING", s.map { String($0.initPID) } ?? "-",
-                             s.map { $0.addresses.isEmpty ? "-" : $0.addresses.joined(separator: ", ") } ?? "-", user])
+                let config = try? c.loadConfig(lenient: true)
+                rows.append(chosen.map { column in
+                    switch column {
+                    case "name": c.name
+                    case "state": s == nil ? "STOPPED" : "RUNNING"
+                    case "autostart": config?.startAuto == true ? "1" : "0"
+                    case "groups": config.map { $0.groups.isEmpty ? "-" : $0.groups.joined(separator: ",") } ?? "-"
+                    case "ipv4": s.map { $0.addresses.isEmpty ? "-" : $0.addresses.joined(separator: ", ") } ?? "-"
+                    case "ipv6": "-"
+                    case "unprivileged": "true"
+                    case "pid": s.map { String($0.initPID) } ?? "-"
+                    default: user
+                    }
+                })
             }
             Table.print(rows)
+        }
+    }
+
+    struct Autostart: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start (or stop) the containers with lxc.start.auto = 1, as lxc-autostart.",
+            discussion: """
+                Without -g, the autostart containers in no group; -g GROUP (repeatable, in that order) those \
+                of the groups named; -a all of them. Within a group, lxc.start.order from the highest, ties by \
+                name; after each start, lxc.start.delay seconds. -s, -k and -r act in the reverse order. \
+                Exit status 1 when any container failed.
+                """)
+        @OptionGroup var common: Common
+        @Option(name: [.short, .customLong("groups")], help: ArgumentHelp("A group to act on (repeatable; '' is the containers in no group).", valueName: "GROUP"))
+        var group: [String] = []
+        @Flag(name: [.short, .long], help: "Every autostart container, whatever its groups.") var all = false
+        @Flag(name: [.short, .long], help: "Shut them down (their halt signal, then SIGKILL after the timeout).") var shutdown = false
+        @Flag(name: [.short, .long], help: "Kill them.") var kill = false
+        @Flag(name: [.short, .long], help: "Reboot them (stop, then start).") var reboot = false
+        @Flag(name: [.customShort("L"), .long], help: "List what would be done, with each delay.") var list = false
+        @Option(name: [.short, .long], help: "Seconds to wait for a clean shutdown.") var timeout = 10
+
+        func validate() throws {
+            if [shutdown, kill, reboot].filter({ $0 }).count > 1 { throw ValidationError("-s, -k and -r exclude each other") }
+            if all && !group.isEmpty { throw ValidationError("-a and -g exclude each other") }
+        }
+
+        func run() throws {
+            let user = try me()
+            let candidates = Container.all(lxcpath: common.lxcpath).compactMap { c in
+                (try? c.loadConfig(lenient: true)).map { Runtime.Autostart.Candidate(name: c.name, config: $0) }
+            }
+            let selection: Runtime.Autostart.Selection = all ? .all : group.isEmpty ? .ungrouped : .groups(group)
+            var plan = Runtime.Autostart.plan(candidates, selection: selection)
+            let stopping = shutdown || kill
+            if stopping { plan.reverse() }
+            if list {
+                for c in plan { print(stopping ? c.name : "\(c.name) \(c.config.startDelay)") }
+                return
+            }
+            var failed = 0
+            for c in plan {
+                let container = try common.container(c.name)
+                do throws(RuntimeError) {
+                    if stopping || reboot {
+                        if container.isRunning { try container.stop(kill: kill, timeout: timeout) }
+                        if !reboot { print("stopped \(c.name)"); continue }
+                    }
+                    if container.isRunning { continue }
+                    let state = try container.start(user: user, monitor: .spawn(try monitorCommand(c.name)))
+                    print("started \(c.name): init pid \(state.initPID)")
+                    if c.config.startDelay > 0 { sleep(UInt32(c.config.startDelay)) }
+                } catch {
+                    StandardError.print("userbox: \(c.name): \(error)")
+                    failed += 1
+                }
+            }
+            if failed > 0 { throw ExitCode(1) }
+        }
+
+        func monitorCommand(_ name: String) throws(RuntimeError) -> [String] {
+            guard let exe = Helpers.selfPath else { throw .cannotRun("userbox-cli (own path unknown)") }
+            var monitor = [exe, "__monitor"]
+            if let lxcpath = common.lxcpath { monitor += ["--lxcpath", lxcpath] }
+            return monitor + [name]
         }
     }
 

@@ -142,3 +142,31 @@ import Testing
         #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.apparmor.allow_incomplete = yes\n") }
     }
 }
+
+/// Issue 18: lxc-autostart's selection and order.
+@Suite struct AutostartTests {
+    func candidate(_ name: String, _ text: String) throws -> Autostart.Candidate {
+        Autostart.Candidate(name: name, config: try ConfigParser.parse(text))
+    }
+
+    @Test func orderHighestFirstTiesByNameGroupsAsNamed() throws {
+        let all = [
+            try candidate("a1", "lxc.start.auto = 1\nlxc.start.order = 10\nlxc.start.delay = 2\n"),
+            try candidate("a2", "lxc.start.auto = 1\nlxc.start.order = 20\n"),
+            try candidate("b0", "lxc.start.auto = 1\nlxc.start.order = 20\n"),
+            try candidate("web1", "lxc.start.auto = 1\nlxc.group = web\n"),
+            try candidate("both", "lxc.start.auto = 1\nlxc.group = db, web\nlxc.start.order = 5\n"),
+            try candidate("manual", "lxc.start.order = 99\n"),
+        ]
+        #expect(Autostart.plan(all, selection: .ungrouped).map(\.name) == ["a2", "b0", "a1"])
+        #expect(Autostart.plan(all, selection: .groups(["web"])).map(\.name) == ["both", "web1"])
+        #expect(Autostart.plan(all, selection: .groups(["db", "web", ""])).map(\.name) == ["both", "web1", "a2", "b0", "a1"])
+        #expect(Autostart.plan(all, selection: .all).map(\.name) == ["a2", "b0", "a1", "both", "web1"])
+        #expect(all[0].config.startDelay == 2 && all[4].config.groups == ["db", "web"])
+    }
+
+    @Test(arguments: ["lxc.start.auto = yes\n", "lxc.start.order = x\n", "lxc.start.delay = -1\n"])
+    func badValuesAreRefused(_ text: String) {
+        #expect(throws: ConfigError.self) { try ConfigParser.parse(text) }
+    }
+}

@@ -134,3 +134,28 @@ same "wait: RUNNING reached, STOPPED times out (status 1, saying so), the set an
 ub wait w1 FLYING >/dev/null 2>&1; rc=$?
 same "wait with an unknown state is a usage error" 64 "$rc"
 ub destroy w1 >/dev/null
+
+# Autostart (lxc-autostart) and lxc-ls's columns (issue 18). A pre-start hook records each start.
+cat > "$hooks/order-hook" <<'H'
+#!/bin/sh
+echo "$1" >> "$(dirname "$0")/order"
+H
+chmod 755 "$hooks/order-hook"; rm -f "$hooks/order"
+mk() { local n=$1; shift; ub create "$n" --set "lxc.hook.pre-start=$hooks/order-hook" "$@" >/dev/null; }
+mk as1 --set lxc.start.auto=1 --set lxc.start.order=10 --set lxc.start.delay=1
+mk as2 --set lxc.start.auto=1 --set lxc.start.order=20
+mk as3 --set lxc.start.auto=1 --set lxc.group=web
+mk as4 --set lxc.start.order=99
+same "autostart -L lists the ungrouped autostart containers, highest order first, with their delays" "as2 0 as1 1" \
+    "$(ub autostart -L | tr '\n' ' ' | sed 's/ $//')"
+ub autostart >/dev/null; rc=$?
+same "autostart starts them in that order, and only them" "0 as2 as1" "$rc $(tr '\n' ' ' < "$hooks/order" | sed 's/ $//')"
+same "ls --fancy has lxc-ls's columns: as3 is in group web, autostart, stopped" "STOPPED 1 web true" \
+    "$(ub ls --fancy | awk '$1 == "as3" {print $2, $3, $4, $7}')"
+same "ls -F picks columns" "NAME AUTOSTART as4 0" "$(ub ls --fancy -F name,autostart | awk 'NR == 1 || $1 == "as4"' | tr '\n' ' ' | tr -s ' ' | sed 's/ $//')"
+ub autostart -g web >/dev/null
+same "autostart -g web starts the group's" "as2 as1 as3" "$(tr '\n' ' ' < "$hooks/order" | sed 's/ $//')"
+ub autostart -a -k >/dev/null; rc=$?
+same "autostart -a -k kills every autostart container; as4 was never started" "0 STOPPED STOPPED STOPPED STOPPED" \
+    "$rc $(for c in as1 as2 as3 as4; do ub ls --fancy | awk -v c=$c '$1 == c {printf "%s ", $2}'; done | sed 's/ $//')"
+for c in as1 as2 as3 as4; do ub destroy "$c" >/dev/null; done

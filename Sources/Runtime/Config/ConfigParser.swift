@@ -135,6 +135,20 @@ public enum ConfigParser {
             guard value == "0" || value == "1" || value.isEmpty else { throw Problem("lxc.apparmor.allow_incomplete takes 0 or 1") }
             config.apparmorAllowIncomplete = value == "1"
         case "lxc.selinux.context": config.selinuxContext = value.isEmpty ? nil : value
+        case "lxc.start.auto":
+            guard value == "0" || value == "1" || value.isEmpty else { throw Problem("lxc.start.auto takes 0 or 1") }
+            config.startAuto = value == "1"
+        case "lxc.start.order":
+            guard let n = Int(value), n >= Int(Int32.min), n <= Int(Int32.max) else { throw Problem("lxc.start.order takes an integer") }
+            config.startOrder = n
+        case "lxc.start.delay":
+            guard let n = Int(value), n >= 0, n <= 86400 else { throw Problem("lxc.start.delay takes seconds, 0 to 86400") }
+            config.startDelay = n
+        case "lxc.group":
+            if value.isEmpty { config.groups = []; return }
+            for group in value.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) where !config.groups.contains(group) {
+                config.groups.append(group)
+            }
         case "lxc.signal.halt": config.haltSignal = value.isEmpty ? nil : try signalName(value)
         case "lxc.signal.stop": config.stopSignal = value.isEmpty ? nil : try signalName(value)
         case _ where key.hasPrefix("lxc.hook."):

@@ -66,6 +66,12 @@ public struct ContainerConfig: Equatable, Sendable {
     public var apparmorProfile: String?
     public var apparmorAllowIncomplete = false
     public var selinuxContext: String?
+    /// lxc.start.auto, lxc.start.order, lxc.start.delay and lxc.group: what `userbox autostart`
+    /// starts, in which order (higher first, as LXC), with how long a pause after each.
+    public var startAuto = false
+    public var startOrder = 0
+    public var startDelay = 0
+    public var groups: [String] = []
 
     public init() {}
 
@@ -78,6 +84,7 @@ public struct ContainerConfig: Equatable, Sendable {
             && a.haltSignal == b.haltSignal && a.stopSignal == b.stopSignal
             && a.apparmorProfile == b.apparmorProfile && a.apparmorAllowIncomplete == b.apparmorAllowIncomplete
             && a.selinuxContext == b.selinuxContext
+            && a.startAuto == b.startAuto && a.startOrder == b.startOrder && a.startDelay == b.startDelay && a.groups == b.groups
     }
 
     public static let hookNames: Set<String> = ["pre-start", "start", "post-stop"]

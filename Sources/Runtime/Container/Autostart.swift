@@ -1,0 +1,49 @@
+/// lxc-autostart's selection and order, as a pure function of the containers' configs.
+public enum Autostart {
+    public struct Candidate: Sendable {
+        public let name: String
+        public let config: ContainerConfig
+        public init(name: String, config: ContainerConfig) {
+            self.name = name
+            self.config = config
+        }
+    }
+
+    /// Which groups to act on: the containers in no group (lxc-autostart without -g; an empty
+    /// group name means the same), the named groups in the order given, or every autostart
+    /// container (`-a`).
+    public enum Selection: Sendable {
+        case ungrouped
+        case groups([String])
+        case all
+    }
+
+    /// The autostart containers of `selection`, in start order: group by group as named, and in
+    /// each lxc.start.order from the highest (as LXC 4+), ties by name. A container in several
+    /// named groups comes once, with its first group.
+    public static func plan(_ candidates: [Candidate], selection: Selection) -> [Candidate] {
+        let auto = candidates.filter { $0.config.startAuto }
+        func ordered(_ list: [Candidate]) -> [Candidate] {
+            list.sorted { a, b in
+                a.config.startOrder != b.config.startOrder ? a.config.startOrder > b.config.startOrder : a.name < b.name
+            }
+        }
+        switch selection {
+        case .all:
+            return ordered(auto)
+        case .ungrouped:
+            return ordered(auto.filter { $0.config.groups.isEmpty })
+        case .groups(let names):
+            var seen: Set<String> = []
+            var result: [Candidate] = []
+            for group in names {
+                let members = group.isEmpty ? auto.filter { $0.config.groups.isEmpty } : auto.filter { $0.config.groups.contains(group) }
+                for c in ordered(members) where !seen.contains(c.name) {
+                    seen.insert(c.name)
+                    result.append(c)
+                }
+            }
+            return result
+        }
+    }
+}
