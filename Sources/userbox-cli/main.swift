@@ -37,6 +37,13 @@ func me() throws -> UserRecord {
     return user
 }
 
+/// How a container's monitor is started from here: this very binary as `__monitor` (the lean
+/// userbox forks its monitor instead).
+func monitorCommand(_ common: Common, _ name: String) throws -> [String] {
+    guard let exe = Helpers.selfPath else { throw Failure("cannot find my own executable") }
+    return [exe, "__monitor"] + (common.lxcpath.map { ["--lxcpath", $0] } ?? []) + [name]
+}
+
 /// Runs a Runtime call, turning its error into our message.
 func attempt<T>(_ body: () throws(RuntimeError) -> T) throws -> T {
     do { return try body() } catch { throw Failure(error.description) }
@@ -79,11 +86,7 @@ extension Userbox {
         func run() throws {
             let container = try common.container(name)
             let user = try me()
-            // The monitor is this very binary, run as `__monitor` (userbox itself forks its monitor).
-            guard let exe = Helpers.selfPath else { throw Failure("cannot find my own executable") }
-            var monitor = [exe, "__monitor"]
-            if let lxcpath = common.lxcpath { monitor += ["--lxcpath", lxcpath] }
-            monitor.append(name)
+            let monitor = try monitorCommand(common, name)
             let state = try attempt { () throws(RuntimeError) in try container.start(user: user, monitor: .spawn(monitor)) }
             print("started \(name): init pid \(state.initPID)")
         }
@@ -209,7 +212,8 @@ extension Userbox {
                         if !reboot { print("stopped \(c.name)"); continue }
                     }
                     if container.isRunning { continue }
-                    let state = try container.start(user: user, monitor: .spawn(try monitorCommand(c.name)))
+                    guard let monitor = try? monitorCommand(common, c.name) else { throw .cannotRun("userbox-cli (own path unknown)") }
+                    let state = try container.start(user: user, monitor: .spawn(monitor))
                     print("started \(c.name): init pid \(state.initPID)")
                     if c.config.startDelay > 0 { sleep(UInt32(c.config.startDelay)) }
                 } catch {
@@ -220,12 +224,6 @@ extension Userbox {
             if failed > 0 { throw ExitCode(1) }
         }
 
-        func monitorCommand(_ name: String) throws(RuntimeError) -> [String] {
-            guard let exe = Helpers.selfPath else { throw .cannotRun("userbox-cli (own path unknown)") }
-            var monitor = [exe, "__monitor"]
-            if let lxcpath = common.lxcpath { monitor += ["--lxcpath", lxcpath] }
-            return monitor + [name]
-        }
     }
 
     struct Wait: ParsableCommand {

@@ -159,3 +159,17 @@ ub autostart -a -k >/dev/null; rc=$?
 same "autostart -a -k kills every autostart container; as4 was never started" "0 STOPPED STOPPED STOPPED STOPPED" \
     "$rc $(for c in as1 as2 as3 as4; do ub ls --fancy | awk -v c=$c '$1 == c {printf "%s ", $2}'; done | sed 's/ $//')"
 for c in as1 as2 as3 as4; do ub destroy "$c" >/dev/null; done
+
+# lxc.hook.destroy (issue 18): on the host, `HOOK NAME lxc destroy` with LXC_*, before removal; a
+# failing one stops the destroy.
+rm -f "$hooks/log"   # the hook, as anna, makes it anew
+ub create dh1 --set "lxc.hook.destroy=$hooks/host-hook" >/dev/null
+ub destroy dh1 >/dev/null; rc=$?
+same "the destroy hook runs once with LXC's arguments and environment" \
+    "0 destroy name=dh1 section=lxc LXC_NAME=dh1 rootfs=$box/dh1/rootfs pid=none target=none" "$rc $(cat "$hooks/log")"
+ub create dh2 --set "lxc.hook.destroy=/bin/false" >/dev/null
+out=$(ub destroy dh2 2>&1); rc=$?
+same "a failing destroy hook stops the destroy, and says so" "1 kept yes" \
+    "$rc $([ -d "$box/dh2/rootfs" ] && echo kept) $(grep -q 'destroy hook /bin/false failed' <<<"$out" && echo yes)"
+sed -i '/lxc.hook.destroy/d' "$box/dh2/config"; ub destroy dh2 >/dev/null
+same "without it the container goes" gone "$([ -e "$box/dh2" ] || echo gone)"

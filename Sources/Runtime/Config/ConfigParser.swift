@@ -154,7 +154,7 @@ public enum ConfigParser {
         case _ where key.hasPrefix("lxc.hook."):
             let name = String(key.dropFirst("lxc.hook.".count))
             guard ContainerConfig.hookNames.contains(name) else {
-                throw Problem("unsupported hook \"\(key)\" (userbox runs pre-start, start and post-stop)")
+                throw Problem("unsupported hook \"\(key)\" (userbox runs pre-start, start, post-stop and destroy)")
             }
             if value.isEmpty { config.hooks[name] = nil } else { config.hooks[name, default: []].append(value) }
         case _ where key.hasPrefix("lxc.cgroup2."):

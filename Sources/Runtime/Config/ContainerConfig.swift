@@ -87,7 +87,7 @@ public struct ContainerConfig: Equatable, Sendable {
             && a.startAuto == b.startAuto && a.startOrder == b.startOrder && a.startDelay == b.startDelay && a.groups == b.groups
     }
 
-    public static let hookNames: Set<String> = ["pre-start", "start", "post-stop"]
+    public static let hookNames: Set<String> = ["pre-start", "start", "post-stop", "destroy"]
     public static let mountAutoTokens: Set<String> = [
         "proc", "proc:mixed", "proc:rw", "sys", "sys:ro", "sys:mixed", "sys:rw",
         "cgroup", "cgroup:mixed", "cgroup:ro", "cgroup:rw", "cgroup2", "cgroup2:ro",

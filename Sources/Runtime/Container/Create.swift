@@ -122,6 +122,12 @@ extension Container {
         // impossible to remove; only its idmap and rootfs matter here (lxc-destroy does the same).
         if let knownConfig { config = knownConfig } else { config = try loadConfig(lenient: true) }
         let rootfs = config.rootfs ?? paths.defaultRootfs
+        // lxc.hook.destroy, as LXC runs it: on the host, `HOOK NAME lxc destroy` with LXC_*, before
+        // anything is removed; a failing hook stops the destroy (fix or remove the hook).
+        if config.hooks["destroy"] != nil {
+            Monitor.hookEnvironment(self, rootfs: rootfs)
+            try Monitor.runHooks("destroy", config, self)
+        }
         if Files.exists(rootfs), let root = Container.rootIDs(of: config) {
             let n = min(root.uidCount, root.gidCount)
             let usernsexec = try tool("usernsexec")
