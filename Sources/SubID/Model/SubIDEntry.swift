@@ -29,19 +29,18 @@ public struct SubIDEntry: Hashable, Sendable, CustomStringConvertible {
             switch self {
             case .empty: "an empty owner name cannot be written to a subordinate id file"
             case .colon(let name):
-                "owner name \"\(Self.shown(name))\" contains ':', the field separator of /etc/subuid and /etc/subgid: refused"
+                "owner name \"\(escapingControlCharacters(name))\" contains ':', the field separator of /etc/subuid and /etc/subgid: refused"
             case .controlCharacter(let name):
-                "owner name \"\(Self.shown(name))\" contains a control character (a newline would start a new line): refused"
+                "owner name \"\(escapingControlCharacters(name))\" contains a control character (a newline would start a new line): refused"
             case .leadingMarker(let name, let marker):
-                "owner name \"\(Self.shown(name))\" starts with '\(marker)', which shadow reads as "
+                "owner name \"\(escapingControlCharacters(name))\" starts with '\(marker)', which shadow reads as "
                     + (marker == "#" ? "a comment" : "a NIS line") + ": refused"
             case .tooLong(let name, let bytes):
-                "owner name \"\(Self.shown(name.prefix(40)))...\" makes a line of \(bytes) bytes; shadow ignores lines of "
+                "owner name \"\(escapingControlCharacters(name.prefix(40)))...\" makes a line of \(bytes) bytes; shadow ignores lines of "
                     + "1024 bytes or more: refused"
             }
         }
 
-        static func shown<S: StringProtocol>(_ name: S) -> String { escapingControlCharacters(name) }
     }
 
     /// Checks that `owner` can be written as the first field of a line and read back as itself.

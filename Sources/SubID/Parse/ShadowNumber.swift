@@ -23,7 +23,7 @@ public enum ShadowNumber {
 
     /// C's isspace in the "C" locale.
     @inline(__always)
-    static func isSpace(_ byte: UInt8) -> Bool { isCSpace(byte) }
+    static func isSpace(_ byte: UInt8) -> Bool { isCSpace(byte) }  // shadow's name for C's isspace
 
     public static func parse<C: Collection<UInt8>>(_ bytes: C) -> Result<UInt32, Failure> where C.Index == Int {
         var index = bytes.startIndex
