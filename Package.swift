@@ -109,10 +109,13 @@ let package = Package(
         .target(
             name: "CLISupport", dependencies: ["IDModel", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
+        // A container's cgroups: the host's layout, placement below the caller's cgroup, limits,
+        // freezer, usage.
+        .target(name: "ContainerCgroups", dependencies: ["LinuxSys", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(
             name: "Runtime",
-            dependencies: ["IDMapClient", "IDModel", "LinuxSys", "SubID", "CContainer", "CLibseccomp", "CLinux",
+            dependencies: ["ContainerCgroups", "IDMapClient", "IDModel", "LinuxSys", "SubID", "CContainer", "CLibseccomp", "CLinux",
                            .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
 
@@ -138,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "userbox", dependencies: ["LinuxSys", "Runtime"], swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
-            name: "userbox-cli", dependencies: ["CLISupport", "IDModel", "LinuxSys", "Runtime", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "userbox-cli", dependencies: ["CLISupport", "ContainerCgroups", "IDModel", "LinuxSys", "Runtime", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
             name: "subid", dependencies: ["AuditTrail", "CLISupport", "Doctor", "IDModel", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
@@ -161,7 +164,8 @@ let package = Package(
         .testTarget(name: "IDShiftTests", dependencies: ["IDModel", "IDShift", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "NamespaceExecTests", dependencies: ["IDModel", "NamespaceExec", "SubID"], swiftSettings: strict),
         .testTarget(name: "MapHelperTests", dependencies: ["IDModel", "MapHelper", "SubID"], swiftSettings: strict),
-        .testTarget(name: "RuntimeTests", dependencies: ["IDModel", "Runtime", "SubID", "UserNic", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .testTarget(name: "ContainerCgroupsTests", dependencies: ["ContainerCgroups", "LinuxSys"], swiftSettings: strict),
+        .testTarget(name: "RuntimeTests", dependencies: ["ContainerCgroups", "IDModel", "Runtime", "SubID", "UserNic", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "IDModel", "SubID", "UserNic"], swiftSettings: strict),
         .testTarget(name: "PamSubIDTests", dependencies: ["AuditTrail", "IDModel", "LinuxSys", "PamSubID", "SubID", "TestSupport"], swiftSettings: strict),
     ]

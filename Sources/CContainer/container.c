@@ -206,6 +206,13 @@ static void child_main(const ccontainer_spec *spec, int go, int err, int switche
     /* Root inside (the maps are written). setgroups may be denied when only self-maps exist. */
     if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) fail(err, CCONTAINER_STAGE_IDS, 0);
     if (setgroups(0, NULL) != 0 && errno != EPERM) fail(err, CCONTAINER_STAGE_IDS, 1);
+    /* Our own cgroup namespace only now: the monitor has moved us into the container's cgroups,
+       so the container sees its cgroup as its root (cloned with the flag, it would see the
+       monitor's cgroup as its root and its own one level below). */
+    if (unshare(CLONE_NEWCGROUP) != 0) fail(err, CCONTAINER_STAGE_CGROUP, 0);
+    /* The uid change cleared the parent-death signal: armed again, so the container still dies
+       with its monitor (a monitor gone before this line is seen at the next read of `go`). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     /* The uid change made us non-dumpable, which would hide /proc/PID/ns/net from our owner and
        so from lxc-user-nic, still at work; LXC's child does the same. */
     prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
@@ -294,7 +301,7 @@ int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child) {
     if (pipe2(error, O_CLOEXEC) != 0) { close(go[0]); close(go[1]); return -1; }
     if (pipe2(switched, O_CLOEXEC) != 0) { close(go[0]); close(go[1]); close(error[0]); close(error[1]); return -1; }
     unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-                          CLONE_NEWNET | CLONE_NEWCGROUP | SIGCHLD;
+                          CLONE_NEWNET | SIGCHLD;
     pid_t pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
     if (pid < 0) {
         int e = errno;
@@ -318,7 +325,7 @@ int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child) {
 }
 
 int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop,
-                      const void *seccomp_filter, unsigned short seccomp_length) {
+                      const void *seccomp_filter, unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count) {
     static const char *names[] = { "user", "mnt", "pid", "uts", "ipc", "net", "cgroup" };
     int fds[7];
     char path[64];
@@ -338,6 +345,16 @@ int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned in
     for (int i = 0; i < 7; i++) close(fds[i]);
     pid_t child = fork();
     if (child != 0) return child;
+    /* Into the container's cgroups while still our uid (the files were opened before setns, and
+       the kernel checks the opener's rights). A refusal leaves the command outside its limits:
+       said, not fatal, so attach works from a session that may not move processes there. */
+    for (int i = 0; i < cgroup_count; i++) {
+        if (write(cgroup_fds[i], "0", 1) != 1) {
+            dprintf(2, "userbox: warning: the command runs outside the container's cgroup (its limits and freeze do not cover it): %s\n",
+                    strerror(errno));
+            break;
+        }
+    }
     /* The bounding set first: dropping needs CAP_SETPCAP, which a non-root uid lacks. */
     for (int cap = 0; cap < 64; cap++) if ((cap_drop >> cap) & 1) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
     if (setgroups(0, NULL) != 0 && errno != EPERM) _exit(126);

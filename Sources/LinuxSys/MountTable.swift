@@ -1,11 +1,14 @@
 import Glibc
 
-/// This process's mounts, from /proc/self/mountinfo: mount point (its `\ooo` escapes undone)
-/// and filesystem type, in mount order.
+/// This process's mounts, from /proc/self/mountinfo: mount point (its `\ooo` escapes undone),
+/// filesystem type, the directory of the filesystem mounted there (`root`) and the superblock's
+/// options, in mount order.
 public struct MountTable: Sendable {
     public struct Mount: Equatable, Sendable {
         public let point: String
         public let type: String
+        public var root: String = "/"
+        public var superOptions: [String] = []
     }
 
     public let mounts: [Mount]
@@ -17,7 +20,9 @@ public struct MountTable: Sendable {
             // the type follows the lone "-" that ends the optional fields.
             let fields = line.split(separator: " ")
             guard fields.count > 4, let dash = fields.dropFirst(5).firstIndex(of: "-"), dash + 1 < fields.count else { continue }
-            mounts.append(Mount(point: MountTable.unescape(fields[4]), type: String(fields[dash + 1])))
+            let options = dash + 3 < fields.count ? fields[dash + 3].split(separator: ",").map(String.init) : []
+            mounts.append(Mount(point: MountTable.unescape(fields[4]), type: String(fields[dash + 1]),
+                                root: MountTable.unescape(fields[3]), superOptions: options))
         }
         self.mounts = mounts
     }
@@ -36,9 +41,21 @@ public struct MountTable: Sendable {
         return best
     }
 
-    /// Mounted cgroup hierarchies (v1 and v2).
+    /// Mounted cgroup hierarchies (v1 and v2) that a path can reach: one mounted over another
+    /// (cgroup2 over /sys/fs/cgroup, as a test of a cgroup2-only host does) hides it.
     public var cgroupHierarchies: [(point: String, unified: Bool)] {
-        mounts.filter { $0.type == "cgroup" || $0.type == "cgroup2" }.map { ($0.point, $0.type == "cgroup2") }
+        cgroupMounts.map { ($0.point, $0.type == "cgroup2") }
+    }
+
+    /// The cgroup mounts not hidden by a later mount on or above their mount point.
+    public var cgroupMounts: [Mount] {
+        mounts.indices.filter { i in
+            let m = mounts[i]
+            guard m.type == "cgroup" || m.type == "cgroup2" else { return false }
+            return !mounts[(i + 1)...].contains { later in
+                later.point == m.point || m.point.hasPrefix(later.point == "/" ? "/" : later.point + "/")
+            }
+        }.map { mounts[$0] }
     }
 
     /// mountinfo writes blanks, tabs, newlines and backslashes as `\ooo`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLISupport
+import ContainerCgroups
 import Glibc
 import LinuxSys
 import Runtime
@@ -16,7 +17,8 @@ struct Userbox: ParsableCommand {
             Exit status: 0 when done; 1 when refused or failed (the reason follows "userbox:" on stderr); \
             64 when the command line is wrong; attach exits with the command's status.
             """,
-        subcommands: [Create.self, Start.self, Attach.self, Stop.self, Wait.self, List.self, Info.self, Destroy.self, Autostart.self, ConfigCommand.self,
+        subcommands: [Create.self, Start.self, Attach.self, Stop.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
+                      Autostart.self, ConfigCommand.self,
                       Admin.self, MonitorCommand.self])
 }
 
@@ -87,7 +89,7 @@ extension Userbox {
             let container = try common.container(name)
             let user = try me()
             let monitor = try monitorCommand(common, name)
-            let state = try attempt { () throws(RuntimeError) in try container.start(user: user, monitor: .spawn(monitor)) }
+            let state = try attempt { () throws(RuntimeError) in try container.start(user: user, monitor: .spawn(monitor), commandLine: true) }
             print("started \(name): init pid \(state.initPID)")
         }
     }
@@ -142,6 +144,8 @@ extension Userbox {
         func run() throws {
             let user = (try? me())?.name ?? String(getuid())
             let all = Container.all(lxcpath: common.lxcpath)
+            // What a killed monitor left goes here too (lxc-ls shows only; we also tidy up).
+            for c in all { c.reapCgroups() }
             guard fancy else { for c in all { print(c.name) }; return }
             let chosen = columns.split(separator: ",").map { String($0).lowercased() }
             var rows = [chosen.map { $0.uppercased() }]
@@ -151,7 +155,7 @@ extension Userbox {
                 rows.append(chosen.map { column in
                     switch column {
                     case "name": c.name
-                    case "state": s == nil ? "STOPPED" : "RUNNING"
+                    case "state": s == nil ? "STOPPED" : c.status.rawValue
                     case "autostart": config?.startAuto == true ? "1" : "0"
                     case "groups": config.map { $0.groups.isEmpty ? "-" : $0.groups.joined(separator: ",") } ?? "-"
                     case "ipv4": s.map { $0.addresses.isEmpty ? "-" : $0.addresses.joined(separator: ", ") } ?? "-"
@@ -213,7 +217,7 @@ extension Userbox {
                     }
                     if container.isRunning { continue }
                     guard let monitor = try? monitorCommand(common, c.name) else { throw .cannotRun("userbox-cli (own path unknown)") }
-                    let state = try container.start(user: user, monitor: .spawn(monitor))
+                    let state = try container.start(user: user, monitor: .spawn(monitor), commandLine: true)
                     print("started \(c.name): init pid \(state.initPID)")
                     if c.config.startDelay > 0 { sleep(UInt32(c.config.startDelay)) }
                 } catch {
@@ -229,14 +233,14 @@ extension Userbox {
     struct Wait: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Wait until a container is in one of the given states (lxc-wait).",
-            discussion: "STATE is RUNNING or STOPPED, or several joined with '|'. Exit status 0 when reached, 1 after the timeout.")
+            discussion: "STATE is RUNNING, FROZEN, THAWED (running, not frozen) or STOPPED, or several joined with '|'. Exit status 0 when reached, 1 after the timeout.")
         @OptionGroup var common: Common
         @Option(name: [.short, .long], help: "Give up after this many seconds (default: wait for ever).") var timeout: Double?
         @Argument var name: String
-        @Argument(help: "RUNNING, STOPPED, or both as RUNNING|STOPPED.") var state: String
+        @Argument(help: "RUNNING, FROZEN, THAWED or STOPPED, or several as RUNNING|STOPPED.") var state: String
 
         func validate() throws {
-            if ContainerStatus.set(parsing: state) == nil { throw ValidationError("unknown state '\(state)': use RUNNING or STOPPED") }
+            if ContainerStatus.set(parsing: state) == nil { throw ValidationError("unknown state '\(state)': use RUNNING, FROZEN, THAWED or STOPPED") }
         }
 
         func run() throws {
@@ -249,23 +253,71 @@ extension Userbox {
     }
 
     struct Info: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a container's state, init pid, addresses and idmap.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a container's state, init pid, addresses, resource use and nics (lxc-info).",
+            discussion: "Resource use comes from the container's cgroups, its nics' byte counts from their host ends (TX: what the container sent).")
         @OptionGroup var common: Common
+        @Flag(name: [.customShort("H"), .customLong("no-humanize")], help: "Raw numbers (bytes, nanoseconds).") var raw = false
         @Argument var name: String
 
         func run() throws {
             let container = try common.container(name)
             let config = try attempt { () throws(RuntimeError) in try container.loadConfig() }
             let state = container.state
-            print("Name:           \(name)")
-            print("State:          \(state == nil ? "STOPPED" : "RUNNING")")
+            func line(_ key: String, _ value: String) { print(key.padding(15) + " " + value) }
+            func size(_ bytes: UInt64) -> String { raw ? String(bytes) : Humanize.bytes(bytes) }
+            line("Name:", name)
+            line("State:", state == nil ? "STOPPED" : container.status.rawValue)
             if let state {
-                print("PID:            \(state.initPID)")
-                for a in state.addresses { print("IP:             \(a)") }
+                line("PID:", String(state.initPID))
+                for a in state.addresses { line("IP:", a) }
+                let cgroups = container.cgroups
+                if let cgroups, !cgroups.isEmpty {
+                    let use = cgroups.usage
+                    if let ns = use.cpuNanoseconds { line("CPU use:", raw ? String(ns) : Humanize.seconds(nanoseconds: ns)) }
+                    if let b = use.blockIOBytes { line("BlkIO use:", size(b)) }
+                    if let m = use.memoryBytes { line("Memory use:", size(m)) }
+                    if let k = use.kernelMemoryBytes { line("KMem use:", size(k)) }
+                    if let p = use.pids { line("Pids:", String(p)) }
+                    for m in cgroups.members { line("Cgroup:", m.payload) }
+                } else {
+                    line("Cgroup:", "none of its own (no writable cgroup: see `userbox start`'s warning in \(container.paths.log))")
+                }
+                for veth in state.hostVeths {
+                    let stats = "/sys/class/net/\(veth)/statistics/"
+                    func counter(_ f: String) -> UInt64 { (try? Files.read(stats + f, followSymlinks: true, limit: 64)).flatMap { UInt64(String(decoding: $0, as: UTF8.self).filter(\.isNumber)) } ?? 0 }
+                    // The host end receives what the container sends.
+                    let tx = counter("rx_bytes"), rx = counter("tx_bytes")
+                    line("Link:", veth)
+                    line(" TX bytes:", size(tx))
+                    line(" RX bytes:", size(rx))
+                    line(" Total bytes:", size(tx + rx))
+                }
             }
-            for m in config.idmaps { print("Idmap:          \(m.kind == .uid ? "u" : "g") \(m.inside) \(m.outside) \(m.count)") }
-            print("Rootfs:         \(config.rootfs ?? "-")")
-            print("Console log:    \(container.paths.consoleLog)")
+            for m in config.idmaps { line("Idmap:", "\(m.kind == .uid ? "u" : "g") \(m.inside) \(m.outside) \(m.count)") }
+            line("Rootfs:", config.rootfs ?? "-")
+            line("Console log:", container.paths.consoleLog)
+        }
+    }
+
+    struct Freeze: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Freeze every process of a running container (lxc-freeze).",
+                                                        discussion: "Uses the v1 freezer where the container has one, else cgroup2's cgroup.freeze.")
+        @OptionGroup var common: Common
+        @Argument var name: String
+        func run() throws {
+            let container = try common.container(name)
+            try attempt { () throws(RuntimeError) in try container.freeze(true) }
+        }
+    }
+
+    struct Unfreeze: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Thaw a frozen container (lxc-unfreeze).")
+        @OptionGroup var common: Common
+        @Argument var name: String
+        func run() throws {
+            let container = try common.container(name)
+            try attempt { () throws(RuntimeError) in try container.freeze(false) }
         }
     }
 

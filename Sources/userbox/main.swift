@@ -23,7 +23,7 @@ switch QuickCommand.parse(Array(arguments.dropFirst())) {
 case .start(let name, let lxcpath):
     // This program is single-threaded, so the monitor is a fork of it: no second program start.
     do {
-        let state = try container(name, lxcpath).start(user: me(), monitor: .fork)
+        let state = try container(name, lxcpath).start(user: me(), monitor: .fork, commandLine: true)
         print("started \(name): init pid \(state.initPID)")
     } catch { fail(error.description) }
 case .attach(let name, let lxcpath, let uid, let gid, let command):

@@ -1,3 +1,4 @@
+import ContainerCgroups
 import Runtime
 import IDModel
 import SubID
@@ -40,7 +41,7 @@ import Testing
         #expect(config.environment == ["FOO=bar"])
         #expect(config.hooks["pre-start"] == ["/bin/true"])
         #expect(config.initCommand == ["/sbin/init", "--debug"])
-        #expect(config.cgroupLimits.map(\.file) == ["memory.max"])
+        #expect(config.cgroupSettings == [CgroupSetting(version: .v2, file: "memory.max", value: "256M")])
     }
 
     // liblxc's own vectors (src/tests/parse_config_file.c).

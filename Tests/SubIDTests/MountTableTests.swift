@@ -29,4 +29,19 @@ import Testing
         #expect(table.cgroupHierarchies.map(\.point) == ["/sys/fs/cgroup/unified", "/sys/fs/cgroup/pids"])
         #expect(table.cgroupHierarchies.map(\.unified) == [true, false])
     }
+
+    @Test func rootAndSuperblockOptions() {
+        #expect(table.mounts[2].root == "/" && table.mounts[2].superOptions == ["rw", "pids"])
+    }
+
+    @Test func aMountOverACgroupTreeHidesWhatIsBelow() {
+        let over = MountTable(parsing: """
+            30 22 0:26 / /sys/fs/cgroup rw - tmpfs tmpfs rw
+            31 30 0:27 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids
+            32 30 0:28 /user /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory
+            40 22 0:40 / /sys/fs/cgroup rw - cgroup2 none rw
+            """)
+        #expect(over.cgroupHierarchies.map(\.point) == ["/sys/fs/cgroup"])
+        #expect(over.mounts[2].root == "/user")
+    }
 }

@@ -56,22 +56,26 @@ enum {
     CCONTAINER_STAGE_PROC, CCONTAINER_STAGE_SYS, CCONTAINER_STAGE_DEV, CCONTAINER_STAGE_MOUNT_ENTRY,
     CCONTAINER_STAGE_NETWORK, CCONTAINER_STAGE_PIVOT, CCONTAINER_STAGE_CAPS, CCONTAINER_STAGE_SECCOMP,
     CCONTAINER_STAGE_START_HOOK, CCONTAINER_STAGE_CONSOLE, CCONTAINER_STAGE_EXEC, CCONTAINER_STAGE_LSM,
+    CCONTAINER_STAGE_CGROUP,
 };
 
-/* clone() with new user, mount, pid, uts, ipc, net and cgroup namespaces. The child waits on
-   `go_fd` for one int (1 = the maps are written, go on; else abort), becomes root, mounts and
+/* clone() with new user, mount, pid, uts, ipc and net namespaces. The child waits on
+   `go_fd` for one int (1 = the maps are written and it is in its cgroups, go on; else abort),
+   becomes root, unshares its cgroup namespace, mounts and
    pivots; then reads one int n and n ccontainer_nic records (sent when lxc-user-nic is done),
    configures them and execs. Failures after clone are written to `error_fd` as
    (stage, errno, index) ints; error_fd is CLOEXEC, so EOF means the exec happened. */
 int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child);
 
 /* Enters every namespace of `pid` (user first), forks, and in the child becomes uid/gid inside,
-   drops `cap_drop` from the bounding set, loads the container's seccomp filter (if any, as
-   lxc-attach does), chdirs to / and execs argv (execvp, PATH from envp) with envp. The
+   writes "0" into each of `cgroup_fds` (the container's cgroup.procs files, opened by the caller
+   before: joins its cgroups), drops `cap_drop` from the bounding set, loads the container's
+   seccomp filter (if any, as lxc-attach does), chdirs to / and execs argv (execvp, PATH from
+   envp) with envp. The
    parent returns the child's pid (to wait for), or -1 with errno (EPERM when the caller does not
    own the container). */
 int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop,
-                      const void *seccomp_filter, unsigned short seccomp_length);
+                      const void *seccomp_filter, unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count);
 
 /* A pty for the console: returns the master (CLOEXEC) and stores the slave fd (not CLOEXEC: the
    container inherits it), or -1. */

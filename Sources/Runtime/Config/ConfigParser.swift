@@ -1,3 +1,4 @@
+import ContainerCgroups
 public import LinuxSys
 import IDModel
 import SubID
@@ -157,13 +158,24 @@ public enum ConfigParser {
                 throw Problem("unsupported hook \"\(key)\" (userbox runs pre-start, start, post-stop and destroy)")
             }
             if value.isEmpty { config.hooks[name] = nil } else { config.hooks[name, default: []].append(value) }
-        case _ where key.hasPrefix("lxc.cgroup2."):
-            let file = String(key.dropFirst("lxc.cgroup2.".count))
-            guard !file.isEmpty, !file.contains("/"), file != ".", file != ".." else { throw Problem("invalid cgroup2 key \"\(key)\"") }
-            if value.isEmpty { config.cgroupLimits.removeAll { $0.file == file } } else { config.cgroupLimits.append((file, value)) }
-        case "lxc.cgroup2":
-            guard value.isEmpty else { throw Problem("lxc.cgroup2 takes no value (use lxc.cgroup2.FILE)") }
-            config.cgroupLimits = []
+        case "lxc.cgroup.relative":
+            // Containers always go below the caller's cgroup (or the delegated one): 1 is what we do.
+            guard value == "0" || value == "1" || value.isEmpty else { throw Problem("lxc.cgroup.relative takes 0 or 1") }
+        case _ where key.hasPrefix("lxc.cgroup.dir"):
+            throw Problem("unsupported config key \"\(key)\" (userbox names the cgroups lxc.payload.NAME and lxc.monitor.NAME below yours)")
+        case _ where key.hasPrefix("lxc.cgroup2.") || key.hasPrefix("lxc.cgroup."):
+            let version: CgroupSetting.Version = key.hasPrefix("lxc.cgroup2.") ? .v2 : .v1
+            let file = String(key.dropFirst(version == .v2 ? "lxc.cgroup2.".count : "lxc.cgroup.".count))
+            guard !file.isEmpty, !file.contains("/"), file.contains("."), !file.hasPrefix("."), !file.hasSuffix(".") else {
+                throw Problem("invalid cgroup key \"\(key)\" (lxc.cgroup.CONTROLLER.FILE or lxc.cgroup2.CONTROLLER.FILE)")
+            }
+            if value.isEmpty { config.cgroupSettings.removeAll { $0.version == version && $0.file == file } } else {
+                config.cgroupSettings.append(CgroupSetting(version: version, file: file, value: value))
+            }
+        case "lxc.cgroup2", "lxc.cgroup":
+            guard value.isEmpty else { throw Problem("\(key) takes no value (use \(key).FILE)") }
+            let version: CgroupSetting.Version = key == "lxc.cgroup2" ? .v2 : .v1
+            config.cgroupSettings.removeAll { $0.version == version }
         case "lxc.net":
             guard value.isEmpty else { throw Problem("lxc.net takes no value (use lxc.net.N.KEY)") }
             config.networks = []

@@ -1,3 +1,4 @@
+public import ContainerCgroups
 public import IDModel
 import SubID
 
@@ -53,8 +54,8 @@ public struct ContainerConfig: Equatable, Sendable {
     public var networks: [Network] = []
     public var capabilities: CapabilityRule = .none
     public var seccompProfile: String?
-    /// `lxc.cgroup2.FILE = VALUE`, in order.
-    public var cgroupLimits: [(file: String, value: String)] = []
+    /// `lxc.cgroup.FILE = VALUE` (v1) and `lxc.cgroup2.FILE = VALUE`, in order.
+    public var cgroupSettings: [CgroupSetting] = []
     public var mountEntries: [MountEntry] = []
     public var mountAuto: Set<String> = []
     public var hooks: [String: [String]] = [:]
@@ -78,7 +79,7 @@ public struct ContainerConfig: Equatable, Sendable {
     public static func == (a: ContainerConfig, b: ContainerConfig) -> Bool {
         a.idmaps == b.idmaps && a.rootfs == b.rootfs && a.hostname == b.hostname && a.networks == b.networks
             && a.capabilities == b.capabilities && a.seccompProfile == b.seccompProfile
-            && a.cgroupLimits.map { $0.file } == b.cgroupLimits.map { $0.file } && a.cgroupLimits.map { $0.value } == b.cgroupLimits.map { $0.value }
+            && a.cgroupSettings == b.cgroupSettings
             && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks
             && a.environment == b.environment && a.initCommand == b.initCommand
             && a.haltSignal == b.haltSignal && a.stopSignal == b.stopSignal

@@ -1,4 +1,5 @@
 import CContainer
+import ContainerCgroups
 import CLinux
 import Glibc
 import SystemPackage
@@ -21,16 +22,26 @@ public enum Monitor {
             var bytes = Array((line + "\n").utf8)
             _ = bytes.withUnsafeMutableBytes { write(readyFD, $0.baseAddress, $0.count) }
         }
+        // Into the monitor cgroups the starter made, before anything is spawned; then controllers
+        // for the children (the base may have been left empty by now).
+        let cgroups = container.cgroups ?? CgroupSet(members: [])
+        for note in cgroups.notes + cgroups.enterMonitor() + cgroups.enableControllers(container: container.name) { log("warning: \(note)") }
         let started: Started
-        do { started = try start(container, user: user) } catch {
+        do { started = try start(container, user: user, cgroups: cgroups) } catch {
             log("start failed: \(error)")
+            releaseCgroups(cgroups, container)
             report("ERR \(error)")
             return 1
         }
         report("OK \(started.pid)")
         if readyFD >= 0 { close(readyFD) }
         supervise(container, started)
+        releaseCgroups(cgroups, container)
         return 0
+    }
+
+    static func releaseCgroups(_ cgroups: CgroupSet, _ container: Container) {
+        if cgroups.release() { _ = unlink(container.paths.cgroups) } else { log("warning: some cgroups of \(container.name) are still in use; the next start removes them") }
     }
 
     struct Started {
@@ -75,16 +86,23 @@ public enum Monitor {
     /// growing one: plan (config, hooks, launch plan, console), spawn (clone init into its
     /// namespaces), map and nics (the setuid helpers, side by side), handshake (tell init its
     /// nics, wait for its exec). Any failure after spawn kills the child.
-    static func start(_ container: Container, user: UserRecord) throws(RuntimeError) -> Started {
+    static func start(_ container: Container, user: UserRecord, cgroups: CgroupSet) throws(RuntimeError) -> Started {
         let prepared = try plan(container, user: user)
         let child = try spawn(prepared)
+        var hostVeths: [String] = []
         do throws(RuntimeError) {
             let mapping = try startMaps(child, prepared)
             let nics = NicRequests(container: container, pid: child.pid, networks: prepared.config.networks)
             // Into its cgroups while the helpers work and init is still the caller's uid (v1 lets a
-            // user move only its own processes).
-            let cgroup = Cgroups.place(pid: child.pid, container: container.name, user: user, limits: prepared.config.cgroupLimits)
-            for warning in cgroup.warnings { log("warning: \(warning)") }
+            // user move only its own processes); the limits before init can run anything.
+            for problem in cgroups.place(pid: child.pid) { log("warning: \(problem)") }
+            do {
+                for warning in try cgroups.apply(prepared.config.cgroupSettings, layout: CgroupLayout.current(), user: user.name) { log("warning: \(warning)") }
+            } catch {
+                _ = try? IDMapClient.finish(mapping)
+                nics.abandon()
+                throw RuntimeError.cgroup(error)
+            }
             do { try IDMapClient.finish(mapping) } catch {
                 nics.abandon()
                 throw RuntimeError.mapping(error)
@@ -92,14 +110,16 @@ public enum Monitor {
             // Mapped: the child may become root and make its mounts while lxc-user-nic works.
             child.go()
             let records = try nics.finish(afterSwitch: child.waitForSwitch)
-            try handshake(child, nics: records, plan: prepared)
+            try handshake(child, nics: records.nics, plan: prepared)
+            hostVeths = records.hostVeths
         } catch {
             child.kill()
             throw error
         }
         let pidfd = ccontainer_pidfd_open(child.pid)
         let state = ContainerState(phase: .running, monitorPID: getpid(), initPID: child.pid, initStartTime: ccontainer_start_time(child.pid),
-                                   addresses: prepared.config.networks.compactMap { $0.ipv4Address?.split(separator: "/").first.map(String.init) })
+                                   addresses: prepared.config.networks.compactMap { $0.ipv4Address?.split(separator: "/").first.map(String.init) },
+                                   hostVeths: hostVeths)
         try state.write(to: container.paths)
         log("started \(container.name): init pid \(child.pid)")
         return Started(pid: child.pid, pidfd: pidfd, consoleMaster: prepared.console.takeMaster(), config: prepared.config)
@@ -215,8 +235,8 @@ public enum Monitor {
         }
     }
 
-    /// Clones init into new user, mount, pid, uts, ipc, net and cgroup namespaces; it waits for
-    /// our go before it sets anything up.
+    /// Clones init into new user, mount, pid, uts, ipc and net namespaces; it waits for our go
+    /// (mapped, in its cgroups) before it makes its cgroup namespace and sets anything up.
     static func spawn(_ prepared: Prepared) throws(RuntimeError) -> Child {
         let plan = prepared.launch, config = prepared.config, seccomp = prepared.seccomp
         let strings = CStrings()
@@ -305,7 +325,7 @@ public enum Monitor {
         /// refusal comes before any veth is made and ours says so with its own exit status (LXC's
         /// exits 1 for every refusal, so with LXC's helper this race is not retried): once the
         /// child says it has switched, the helper is simply run again.
-        func finish(afterSwitch waitForSwitch: () -> Void) throws(RuntimeError) -> [ccontainer_nic] {
+        func finish(afterSwitch waitForSwitch: () -> Void) throws(RuntimeError) -> (nics: [ccontainer_nic], hostVeths: [String]) {
             if !veths.isEmpty && helper == nil { abandon(); throw .userNicMissing }
             var results = zip(veths, runs).map { ($0, $1?.finish()) }
             if let helper, results.contains(where: { $0.1?.status == Helpers.userNicRetryStatus }) {
@@ -317,6 +337,7 @@ public enum Monitor {
                 }
             }
             var nics: [ccontainer_nic] = []
+            var hostVeths: [String] = []
             for (net, result) in results {
                 guard let result else { throw .cannotRun("lxc-user-nic") }
                 let line = result.output.split(separator: "\n").first.map(String.init) ?? ""
@@ -326,8 +347,9 @@ public enum Monitor {
                                           detail: result.output.split(separator: "\n").last.map(String.init) ?? "no output")
                 }
                 nics.append(net.record(name: String(fields[0])))
+                hostVeths.append(String(fields[2]))
             }
-            return nics
+            return (nics, hostVeths)
         }
     }
 
@@ -366,7 +388,6 @@ public enum Monitor {
         if console >= 0 { close(console) }
         if master >= 0 { close(master) }
         _ = unlink(container.paths.state)
-        Cgroups.cleanUp(container: container.name)
         setenv("LXC_TARGET", "stop", 1)
         do { try runHooks("post-stop", started.config, container) } catch { log("\(error)") }
         log("\(container.name) stopped")
@@ -394,6 +415,7 @@ enum LaunchFailure {
         case CCONTAINER_STAGE_CONSOLE: return "cannot set up the console: \(reason)"
         case CCONTAINER_STAGE_EXEC: return "cannot execute \(plan.initCommand.joined(separator: " ")): \(reason)"
         case CCONTAINER_STAGE_LSM: return "cannot set the security label of init: \(reason)"
+        case CCONTAINER_STAGE_CGROUP: return "cannot make the container's cgroup namespace: \(reason)"
         default: return "setup stage \(stage): \(reason)"
         }
     }

@@ -1,5 +1,6 @@
 import CContainer
 import CLinux
+import ContainerCgroups
 import Glibc
 import SystemPackage
 import LinuxSys
@@ -15,12 +16,15 @@ extension Container {
     }
 
     /// Starts the container detached: a monitor process does the work; we wait until it says the
-    /// container runs or why not.
-    public func start(user: UserRecord, monitor launch: MonitorLaunch) throws(RuntimeError) -> ContainerState {
+    /// container runs or why not. `commandLine`: this process is a short-lived command, which may
+    /// move into the container's monitor cgroup so a cgroup2 base it shared can enable
+    /// controllers (see `CgroupSet.create`); a program that lives on passes false.
+    public func start(user: UserRecord, monitor launch: MonitorLaunch, commandLine: Bool = false) throws(RuntimeError) -> ContainerState {
         if isRunning { throw .alreadyRunning(name) }
         // The monitor checks the config (and says what is wrong); checking here too would only
         // put the same work twice on every start.
         guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
+        try prepareCgroups(user: user, starterJoins: commandLine)
         var ready: [Int32] = [0, 0]
         do { _ = try valueOrErrno { pipe2(&ready, O_CLOEXEC) } } catch { throw .system(SystemError("create", "a pipe for the monitor", error)) }
         let readEnd = Descriptor(adopting: ready[0]), writeEnd = Descriptor(adopting: ready[1])
@@ -89,12 +93,16 @@ extension Container {
         clinux_ignore_terminal_signals(1)
         defer { clinux_ignore_terminal_signals(0) }
         let seccomp = try config.seccompProfile.map { path throws(RuntimeError) in try SeccompPolicy.compile(file: path) }
+        // Opened here, before the namespaces change: the child joins the container's cgroups
+        // through them (the kernel checks the opener's rights).
+        let cgroupFDs = (cgroups?.members ?? []).map { open($0.payload + "/cgroup.procs", O_WRONLY | O_NOFOLLOW | O_CLOEXEC) }.filter { $0 >= 0 }
+        defer { for fd in cgroupFDs { close(fd) } }
         let child: Int32
         do {
             child = try valueOrErrno(retryOnInterrupt: false) {
                 (seccomp ?? []).withUnsafeBytes { filter in
                     ccontainer_attach(state.initPID, strings.array(command), strings.array(env), uid, gid, plan.capDrop,
-                                      seccomp == nil ? nil : filter.baseAddress, UInt16((seccomp?.count ?? 0) / 8))
+                                      seccomp == nil ? nil : filter.baseAddress, UInt16((seccomp?.count ?? 0) / 8), cgroupFDs, Int32(cgroupFDs.count))
                 }
             }
         } catch {

@@ -1,3 +1,4 @@
+public import ContainerCgroups
 public import IDMapClient
 public import IDModel
 public import LinuxSys
@@ -54,6 +55,7 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     // Cgroups.
     case notRoot(command: String)
     case noCgroupHierarchy
+    case cgroup(CgroupError)
 
     public var description: String {
         switch self {
@@ -107,6 +109,7 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .monitorEnded(let name, let log): "the monitor of \(name) ended without starting it; see \(log)"
         case .notRoot(let command): "\(command) must run as root"
         case .noCgroupHierarchy: "no cgroup hierarchy is mounted"
+        case .cgroup(let error): error.description
         }
     }
 }

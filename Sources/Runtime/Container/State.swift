@@ -13,14 +13,16 @@ public struct ContainerState: Equatable, Sendable {
     public var initPID: Int32
     public var initStartTime: UInt64
     public var addresses: [String] = []
+    /// The host ends of its veths (lxc-info's Link lines and byte counts).
+    public var hostVeths: [String] = []
 
-    public init(phase: Phase, monitorPID: Int32, initPID: Int32, initStartTime: UInt64, addresses: [String] = []) {
+    public init(phase: Phase, monitorPID: Int32, initPID: Int32, initStartTime: UInt64, addresses: [String] = [], hostVeths: [String] = []) {
         self.phase = phase; self.monitorPID = monitorPID; self.initPID = initPID
-        self.initStartTime = initStartTime; self.addresses = addresses
+        self.initStartTime = initStartTime; self.addresses = addresses; self.hostVeths = hostVeths
     }
 
     public var serialized: String {
-        "state \(phase.rawValue)\nmonitor \(monitorPID)\ninit \(initPID)\nstarttime \(initStartTime)\naddresses \(addresses.joined(separator: ","))\n"
+        "state \(phase.rawValue)\nmonitor \(monitorPID)\ninit \(initPID)\nstarttime \(initStartTime)\naddresses \(addresses.joined(separator: ","))\nveths \(hostVeths.joined(separator: ","))\n"
     }
 
     public init?(parsing text: String) {
@@ -32,7 +34,8 @@ public struct ContainerState: Equatable, Sendable {
         guard let phase = fields["state"].flatMap(Phase.init), let monitor = fields["monitor"].flatMap({ Int32($0) }),
               let initPID = fields["init"].flatMap({ Int32($0) }), let start = fields["starttime"].flatMap({ UInt64($0) }) else { return nil }
         self.init(phase: phase, monitorPID: monitor, initPID: initPID, initStartTime: start,
-                  addresses: (fields["addresses"] ?? "").split(separator: ",").map(String.init))
+                  addresses: (fields["addresses"] ?? "").split(separator: ",").map(String.init),
+                  hostVeths: (fields["veths"] ?? "").split(separator: ",").map(String.init))
     }
 
     /// The state of `paths`' container as it really is: a state file whose init is gone (or was

@@ -1,16 +1,19 @@
 import CLinux
 import Glibc
 
-/// A container's state as lxc-wait names them (FROZEN comes with the freezer).
+/// A container's state as lxc-wait names them.
 public enum ContainerStatus: String, CaseIterable, Sendable {
     case running = "RUNNING"
     case stopped = "STOPPED"
+    case frozen = "FROZEN"
 
-    /// `RUNNING|STOPPED`, as lxc-wait takes a set; nil when a name is unknown.
+    /// `RUNNING|STOPPED`, as lxc-wait takes a set (THAWED, lxc-wait's name for a running
+    /// container that is not frozen, is RUNNING); nil when a name is unknown.
     public static func set(parsing text: String) -> Set<ContainerStatus>? {
         var states: Set<ContainerStatus> = []
         for name in text.split(separator: "|") {
-            guard let state = ContainerStatus(rawValue: String(name).uppercased()) else { return nil }
+            let upper = String(name).uppercased()
+            guard let state = upper == "THAWED" ? .running : ContainerStatus(rawValue: upper) else { return nil }
             states.insert(state)
         }
         return states.isEmpty ? nil : states
@@ -18,8 +21,6 @@ public enum ContainerStatus: String, CaseIterable, Sendable {
 }
 
 extension Container {
-    public var status: ContainerStatus { isRunning ? .running : .stopped }
-
     /// Waits until the container is in one of `states` (lxc-wait): true when it got there, false
     /// when `timeout` seconds passed first (nil: no limit). Polled every 50 ms: the state file is
     /// written by the monitor, which outlives no one we could wait on.
