@@ -80,13 +80,19 @@ static int make_target(const char *path, int kind) {
     return 0;
 }
 
-/* /dev: a tmpfs with the usual nodes bind-mounted from the host (mknod is not allowed in a user
-   namespace), a private devpts, shm, console and the fd symlinks. */
-static int setup_dev(const char *rootfs, const char *console_path) {
-    char dev[4096], path[4096];
+/* /dev is a tmpfs (mknod is not allowed in a user namespace): mounted early, as LXC's autodev,
+   so mount entries and the autodev hooks see it empty; filled just before the pivot. */
+static int mount_dev(const char *rootfs) {
+    char dev[4096];
     if (join(dev, sizeof dev, rootfs, "/dev") < 0) { errno = ENAMETOOLONG; return -1; }
     mkdir(dev, 0755);
-    if (mount("none", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=500000") != 0) return -1;
+    return mount("none", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=500000");
+}
+
+/* The usual nodes bind-mounted from the host, a private devpts, shm, console and the fd symlinks. */
+static int fill_dev(const char *rootfs, const char *console_path) {
+    char dev[4096], path[4096];
+    if (join(dev, sizeof dev, rootfs, "/dev") < 0) { errno = ENAMETOOLONG; return -1; }
     static const char *nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
     for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
         char host[64];
@@ -100,7 +106,7 @@ static int setup_dev(const char *rootfs, const char *console_path) {
     if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5") != 0 &&
         mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") != 0) return -1;
     snprintf(path, sizeof path, "%s/ptmx", dev);
-    if (symlink("pts/ptmx", path) != 0) return -1;
+    if (symlink("pts/ptmx", path) != 0 && errno != EEXIST) return -1;
     snprintf(path, sizeof path, "%s/shm", dev);
     mkdir(path, 01777);
     if (mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k") != 0) return -1;
@@ -108,7 +114,8 @@ static int setup_dev(const char *rootfs, const char *console_path) {
                                       { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" } };
     for (size_t i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s", dev, links[i][1]);
-        if (symlink(links[i][0], path) != 0) return -1;
+        /* An autodev hook may have made it already: its choice stands. */
+        if (symlink(links[i][0], path) != 0 && errno != EEXIST) return -1;
     }
     /* By path: a mount reached through /proc/self/fd would belong to the parent's namespace. */
     if (console_path) {
@@ -185,17 +192,45 @@ static int setup_network(const ccontainer_nic *nics, int count) {
     return 0;
 }
 
-static int run_start_hook(const char *hook) {
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", hook, (char *)NULL);
-        _exit(127);
+/* The hooks of one point, in order: /bin/sh -c COMMAND with the hook's own environment. Its
+   output goes where ours does (the monitor's log). Returns -1 with the failed hook's index in
+   *failed and its exit status (128 + signal) in errno. */
+static int run_hooks(const ccontainer_spec *spec, int point, int *failed) {
+    for (int i = 0; i < spec->hook_count; i++) {
+        const ccontainer_hook *h = &spec->hooks[i];
+        if (h->point != point) continue;
+        pid_t pid = fork();
+        if (pid < 0) { *failed = i; errno = 127; return -1; }
+        if (pid == 0) {
+            signal(SIGPIPE, SIG_DFL);
+            char *argv[] = { "sh", "-c", (char *)h->command, NULL };
+            execve("/bin/sh", argv, h->envp);
+            _exit(127);
+        }
+        int status;
+        while (waitpid(pid, &status, 0) < 0) if (errno != EINTR) { *failed = i; errno = 127; return -1; }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            *failed = i;
+            errno = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            return -1;
+        }
     }
-    int status;
-    while (waitpid(pid, &status, 0) < 0) if (errno != EINTR) return -1;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) { errno = ECHILD; return -1; }
     return 0;
+}
+
+static void hooks_or_fail(const ccontainer_spec *spec, int point, int err) {
+    int failed = 0;
+    if (run_hooks(spec, point, &failed) != 0) fail(err, CCONTAINER_STAGE_HOOK, failed);
+}
+
+/* The nics from the parent (one int n, n records), configured at once. */
+static void take_nics(int go, int err) {
+    int count = 0;
+    if (read_all(go, &count, sizeof count) != 0 || count < 0 || count > 64) fail(err, CCONTAINER_STAGE_SYNC, 0);
+    ccontainer_nic nics[64];
+    if (count > 0 && read_all(go, nics, sizeof(ccontainer_nic) * (size_t)count) != 0) fail(err, CCONTAINER_STAGE_SYNC, 0);
+    int net = setup_network(nics, count);
+    if (net != 0) fail(err, CCONTAINER_STAGE_NETWORK, -net - 1);
 }
 
 static void child_main(const ccontainer_spec *spec, int go, int err, int switched) {
@@ -221,9 +256,12 @@ static void child_main(const ccontainer_spec *spec, int go, int err, int switche
     (void)told;
     close(switched);
     if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) != 0) fail(err, CCONTAINER_STAGE_HOSTNAME, 0);
+    if (spec->nics_first) take_nics(go, err);
 
     if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 0);
+    hooks_or_fail(spec, CCONTAINER_HOOK_PRE_MOUNT, err);
     if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) != 0) fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 1);
+    if (mount_dev(spec->rootfs) != 0) fail(err, CCONTAINER_STAGE_DEV, 0);
     char path[4096];
     if (spec->mount_proc) {
         if (join(path, sizeof path, spec->rootfs, "/proc") < 0) fail(err, CCONTAINER_STAGE_PROC, 0);
@@ -240,7 +278,6 @@ static void child_main(const ccontainer_spec *spec, int go, int err, int switche
             mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
         }
     }
-    if (setup_dev(spec->rootfs, spec->console_fd >= 0 ? spec->console_path : NULL) != 0) fail(err, CCONTAINER_STAGE_DEV, 0);
     for (int i = 0; i < spec->mount_count; i++) {
         const ccontainer_mount *m = &spec->mounts[i];
         if (make_target(m->target, m->create) != 0 && !m->optional) fail(err, CCONTAINER_STAGE_MOUNT_ENTRY, i);
@@ -252,19 +289,21 @@ static void child_main(const ccontainer_spec *spec, int go, int err, int switche
             mount(NULL, m->target, NULL, MS_BIND | MS_REMOUNT | (unsigned long)m->remount_flags, NULL) != 0 && !m->optional)
             fail(err, CCONTAINER_STAGE_MOUNT_ENTRY, i);
     }
+    hooks_or_fail(spec, CCONTAINER_HOOK_MOUNT, err);
+    hooks_or_fail(spec, CCONTAINER_HOOK_AUTODEV, err);
+    if (fill_dev(spec->rootfs, spec->console_fd >= 0 ? spec->console_path : NULL) != 0) fail(err, CCONTAINER_STAGE_DEV, 1);
     if (chdir(spec->rootfs) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 || umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
         fail(err, CCONTAINER_STAGE_PIVOT, 0);
 
-    /* The nics come second: lxc-user-nic is still at work while the mounts above are made. */
-    int count = 0;
-    if (read_all(go, &count, sizeof count) != 0 || count < 0 || count > 64) fail(err, CCONTAINER_STAGE_SYNC, 0);
-    ccontainer_nic nics[64];
-    if (count > 0 && read_all(go, nics, sizeof(ccontainer_nic) * (size_t)count) != 0) fail(err, CCONTAINER_STAGE_SYNC, 0);
+    /* Without hooks the nics come only now: lxc-user-nic was at work while the mounts were made. */
+    if (!spec->nics_first) take_nics(go, err);
+    if (spec->start_host) {
+        int waiting[3] = { 0, 0, 0 }, word = 0;
+        if (write(err, waiting, sizeof waiting) != (ssize_t)sizeof waiting) _exit(1);
+        if (read_all(go, &word, sizeof word) != 0 || word != 1) _exit(1);
+    }
     close(go);
-    int net = setup_network(nics, count);
-    if (net != 0) fail(err, CCONTAINER_STAGE_NETWORK, -net - 1);
 
-    if (spec->start_hook && run_start_hook(spec->start_hook) != 0) fail(err, CCONTAINER_STAGE_START_HOOK, 0);
     for (int cap = 0; cap < 64; cap++) {
         if ((spec->cap_drop >> cap) & 1) {
             if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) fail(err, CCONTAINER_STAGE_CAPS, cap);
@@ -281,6 +320,8 @@ static void child_main(const ccontainer_spec *spec, int go, int err, int switche
         struct sock_fprog prog = { spec->seccomp_length, (struct sock_filter *)spec->seccomp_filter };
         if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) fail(err, CCONTAINER_STAGE_SECCOMP, 0);
     }
+    /* As LXC: the start hooks run inside, confined as init will be. */
+    hooks_or_fail(spec, CCONTAINER_HOOK_START, err);
 
     if (setsid() < 0) fail(err, CCONTAINER_STAGE_CONSOLE, 0);
     int console = spec->console_fd >= 0 ? spec->console_fd : open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -421,6 +462,8 @@ int ccontainer_fork_monitor(int parent_fd, int log_fd) {
 }
 
 int ccontainer_memfd(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
+
+char **ccontainer_environ(void) { return environ; }
 
 int ccontainer_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 

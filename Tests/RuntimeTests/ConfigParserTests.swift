@@ -95,7 +95,7 @@ import Testing
                                             include: { _ in "lxc.uts.name = inc\n" })
         #expect(config.hostname == "inc")
         #expect(config.mountEntries == [.init(source: "/srv", target: "srv", type: "none", options: ["bind", "create=dir"])])
-        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.hook.mount = /bin/true\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.hook.premount = /bin/true\n") }
         #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.mount.auto = cgroup-full:bogus\n") }
         #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.rootfs.path = btrfs:/x\n") }
     }
@@ -169,5 +169,46 @@ import Testing
     @Test(arguments: ["lxc.start.auto = yes\n", "lxc.start.order = x\n", "lxc.start.delay = -1\n"])
     func badValuesAreRefused(_ text: String) {
         #expect(throws: ConfigError.self) { try ConfigParser.parse(text) }
+    }
+}
+
+@Suite struct HookConfigTests {
+    @Test func everyLXCHookParsesInOrder() throws {
+        let config = try ConfigParser.parse("""
+            lxc.hook.version = 1
+            lxc.hook.pre-mount = /a
+            lxc.hook.pre-mount = /b x
+            lxc.hook.mount = /m
+            lxc.hook.autodev = /d
+            lxc.hook.start-host = /h
+            lxc.hook.stop = /s
+            lxc.hook.clone = /c
+            lxc.autodev = 1
+            lxc.net.0.type = veth
+            lxc.net.0.script.up = /up
+            lxc.net.0.script.down = /down
+            """)
+        #expect(config.hookVersion == 1)
+        #expect(config.hooks("pre-mount") == ["/a", "/b x"])
+        #expect(config.hooks("mount") == ["/m"] && config.hooks("autodev") == ["/d"] && config.hooks("start-host") == ["/h"])
+        #expect(config.hooks("stop") == ["/s"] && config.hooks("clone") == ["/c"] && config.hooks("post-stop") == [])
+        #expect(config.networks[0].scriptUp == "/up" && config.networks[0].scriptDown == "/down")
+    }
+
+    @Test func anEmptyValueClearsThatHooksList() throws {
+        let config = try ConfigParser.parse("lxc.hook.mount = /a\nlxc.hook.mount = /b\nlxc.hook.mount =\nlxc.hook.mount = /c\n")
+        #expect(config.hooks("mount") == ["/c"])
+    }
+
+    @Test(arguments: [("lxc.hook.version = 2", "lxc.hook.version takes 0 or 1"),
+                      ("lxc.hook.prestart = /x", "unknown hook \"lxc.hook.prestart\""),
+                      ("lxc.autodev = 0", "lxc.autodev = 1")])
+    func refusals(_ line: String, _ message: String) {
+        do {
+            _ = try ConfigParser.parse(line + "\n")
+            Issue.record("\(line) was accepted")
+        } catch {
+            #expect(error.message.contains(message), "\(error.message)")
+        }
     }
 }

@@ -18,7 +18,7 @@ H
 chmod 755 "$hooks/host-hook"
 printf '2\ndenylist\n[all]\nmkdir errno 1\n' > "$hooks/policy"; chmod 644 "$hooks/policy"
 ub create f1 --set "lxc.hook.pre-start=$hooks/host-hook" --set "lxc.hook.post-stop=$hooks/host-hook" \
-    --set "lxc.hook.start=echo started-inside > /root/start-hook" --set lxc.environment=GREETING=hello \
+    --set "lxc.hook.start=sh -c 'echo started-inside > /root/start-hook' --" --set lxc.environment=GREETING=hello \
     --set "lxc.cap.drop=sys_time net_raw" --set "lxc.seccomp.profile=$hooks/policy" \
     --set "lxc.mount.entry=/srv/shared srv/shared none bind,ro,create=dir 0 0" >/dev/null
 same "a container with hooks, environment, caps, seccomp and a mount entry is created" 0 $?
@@ -170,6 +170,6 @@ same "the destroy hook runs once with LXC's arguments and environment" \
 ub create dh2 --set "lxc.hook.destroy=/bin/false" >/dev/null
 out=$(ub destroy dh2 2>&1); rc=$?
 same "a failing destroy hook stops the destroy, and says so" "1 kept yes" \
-    "$rc $([ -d "$box/dh2/rootfs" ] && echo kept) $(grep -q 'destroy hook /bin/false failed' <<<"$out" && echo yes)"
+    "$rc $([ -d "$box/dh2/rootfs" ] && echo kept) $(grep -q 'lxc.hook.destroy /bin/false failed with status 1' <<<"$out" && echo yes)"
 sed -i '/lxc.hook.destroy/d' "$box/dh2/config"; ub destroy dh2 >/dev/null
 same "without it the container goes" gone "$([ -e "$box/dh2" ] || echo gone)"

@@ -27,6 +27,17 @@ typedef struct {
     uint32_t mtu;         /* 0 keep */
 } ccontainer_nic;
 
+/* Where an in-container hook runs (LXC's order): pre-mount in the container's mount namespace
+   before the rootfs is mounted; mount after every mount entry; autodev on the empty /dev tmpfs
+   before it is filled; start after the pivot, capabilities and seccomp, just before init. */
+enum { CCONTAINER_HOOK_PRE_MOUNT = 1, CCONTAINER_HOOK_MOUNT, CCONTAINER_HOOK_AUTODEV, CCONTAINER_HOOK_START };
+
+typedef struct {
+    int point;                     /* CCONTAINER_HOOK_* */
+    const char *command;           /* run as /bin/sh -c COMMAND */
+    char *const *envp;             /* its whole environment */
+} ccontainer_hook;
+
 typedef struct {
     const char *rootfs;            /* host path of the container's root */
     const char *hostname;          /* NULL keeps the parent's */
@@ -42,7 +53,12 @@ typedef struct {
     uint64_t cap_drop;             /* bounding-set bits to drop */
     const void *seccomp_filter;    /* struct sock_filter[], NULL for none */
     unsigned short seccomp_length;
-    const char *start_hook;        /* run with /bin/sh -c inside the container, NULL for none */
+    const ccontainer_hook *hooks;  /* in order; a non-zero exit aborts the start */
+    int hook_count;
+    int nics_first;                /* take (and configure) the nics before any mount, as LXC does,
+                                      so host-side net up scripts run before the mount hooks */
+    int start_host;                /* once set up, report stage 0 and wait for one more int 1 on
+                                      go_fd (the parent runs its start-host hooks meanwhile) */
     const char *lsm_exec_file;     /* the LSM's exec attribute under /proc/self/attr, NULL for none */
     const char *lsm_exec_label;    /* written there before seccomp: init execs in that label */
 } ccontainer_spec;
@@ -55,16 +71,18 @@ enum {
     CCONTAINER_STAGE_SYNC = 1, CCONTAINER_STAGE_IDS, CCONTAINER_STAGE_HOSTNAME, CCONTAINER_STAGE_ROOT_MOUNT,
     CCONTAINER_STAGE_PROC, CCONTAINER_STAGE_SYS, CCONTAINER_STAGE_DEV, CCONTAINER_STAGE_MOUNT_ENTRY,
     CCONTAINER_STAGE_NETWORK, CCONTAINER_STAGE_PIVOT, CCONTAINER_STAGE_CAPS, CCONTAINER_STAGE_SECCOMP,
-    CCONTAINER_STAGE_START_HOOK, CCONTAINER_STAGE_CONSOLE, CCONTAINER_STAGE_EXEC, CCONTAINER_STAGE_LSM,
+    CCONTAINER_STAGE_HOOK, CCONTAINER_STAGE_CONSOLE, CCONTAINER_STAGE_EXEC, CCONTAINER_STAGE_LSM,
     CCONTAINER_STAGE_CGROUP,
 };
 
 /* clone() with new user, mount, pid, uts, ipc and net namespaces. The child waits on
    `go_fd` for one int (1 = the maps are written and it is in its cgroups, go on; else abort),
-   becomes root, unshares its cgroup namespace, mounts and
-   pivots; then reads one int n and n ccontainer_nic records (sent when lxc-user-nic is done),
-   configures them and execs. Failures after clone are written to `error_fd` as
-   (stage, errno, index) ints; error_fd is CLOEXEC, so EOF means the exec happened. */
+   becomes root, unshares its cgroup namespace, mounts (running its hooks) and pivots; it reads
+   one int n and n ccontainer_nic records (sent when lxc-user-nic is done) after the pivot, or
+   before the first mount with `nics_first`, and configures them. Failures after clone are
+   written to `error_fd` as (stage, errno, index) ints (for CCONTAINER_STAGE_HOOK: the hook's
+   index and its exit status, 128 + signal, in place of errno); error_fd is CLOEXEC, so EOF
+   means the exec happened. With `start_host`, a (0, 0, 0) record first says "set up, waiting". */
 int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child);
 
 /* Enters every namespace of `pid` (user first), forks, and in the child becomes uid/gid inside,
@@ -92,6 +110,9 @@ int ccontainer_fork_monitor(int parent_fd, int log_fd);
 
 /* An anonymous close-on-exec file (memfd_create); -1 with errno. */
 int ccontainer_memfd(const char *name);
+
+/* The process environment (environ), for hooks that inherit it as LXC's do. */
+char **ccontainer_environ(void);
 
 /* pidfd_open(2); -1 with errno. */
 int ccontainer_pidfd_open(int pid);

@@ -152,12 +152,20 @@ public enum ConfigParser {
             }
         case "lxc.signal.halt": config.haltSignal = value.isEmpty ? nil : try signalName(value)
         case "lxc.signal.stop": config.stopSignal = value.isEmpty ? nil : try signalName(value)
+        case "lxc.hook.version":
+            guard value == "0" || value == "1" || value.isEmpty else { throw Problem("lxc.hook.version takes 0 or 1") }
+            config.hookVersion = value == "1" ? 1 : 0
         case _ where key.hasPrefix("lxc.hook."):
             let name = String(key.dropFirst("lxc.hook.".count))
             guard ContainerConfig.hookNames.contains(name) else {
-                throw Problem("unsupported hook \"\(key)\" (userbox runs pre-start, start, post-stop and destroy)")
+                throw Problem("unknown hook \"\(key)\" (LXC's are pre-start, pre-mount, mount, autodev, start-host, start, stop, post-stop, clone and destroy)")
             }
             if value.isEmpty { config.hooks[name] = nil } else { config.hooks[name, default: []].append(value) }
+        case "lxc.autodev":
+            // A user namespace cannot use device nodes of its own rootfs: /dev is always a tmpfs.
+            guard value == "1" || value.isEmpty else {
+                throw Problem("lxc.autodev = \(value) is not available unprivileged: userbox always mounts a tmpfs on /dev with the host's safe nodes (lxc.autodev = 1)")
+            }
         case "lxc.cgroup.relative":
             // Containers always go below the caller's cgroup (or the delegated one): 1 is what we do.
             guard value == "0" || value == "1" || value.isEmpty else { throw Problem("lxc.cgroup.relative takes 0 or 1") }
@@ -263,6 +271,8 @@ public enum ConfigParser {
         case "ipv4.address":
             guard value.isEmpty || IPv4.parseCIDR(value) != nil else { throw Problem("invalid ipv4.address \"\(value)\" (ADDRESS/PREFIX)") }
             net.ipv4Address = value.isEmpty ? nil : value
+        case "script.up": net.scriptUp = value.isEmpty ? nil : value
+        case "script.down": net.scriptDown = value.isEmpty ? nil : value
         case "ipv4.gateway":
             guard value.isEmpty || IPv4.parse(value) != nil else { throw Problem("invalid ipv4.gateway \"\(value)\"") }
             net.ipv4Gateway = value.isEmpty ? nil : value

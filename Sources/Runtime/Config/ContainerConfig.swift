@@ -26,6 +26,9 @@ public struct ContainerConfig: Equatable, Sendable {
         /// `ADDRESS/PREFIX`, set by the container itself on its end.
         public var ipv4Address: String?
         public var ipv4Gateway: String?
+        /// lxc.net.N.script.up / script.down: run on the host after the nic is made / before it goes.
+        public var scriptUp: String?
+        public var scriptDown: String?
     }
 
     public enum CapabilityRule: Equatable, Sendable {
@@ -59,6 +62,8 @@ public struct ContainerConfig: Equatable, Sendable {
     public var mountEntries: [MountEntry] = []
     public var mountAuto: Set<String> = []
     public var hooks: [String: [String]] = [:]
+    /// lxc.hook.version: 0 passes `NAME lxc TYPE` (and more) as arguments, 1 only the environment.
+    public var hookVersion = 0
     public var environment: [String] = []
     public var initCommand: [String] = ["/sbin/init"]
     public var haltSignal: String?
@@ -80,7 +85,7 @@ public struct ContainerConfig: Equatable, Sendable {
         a.idmaps == b.idmaps && a.rootfs == b.rootfs && a.hostname == b.hostname && a.networks == b.networks
             && a.capabilities == b.capabilities && a.seccompProfile == b.seccompProfile
             && a.cgroupSettings == b.cgroupSettings
-            && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks
+            && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks && a.hookVersion == b.hookVersion
             && a.environment == b.environment && a.initCommand == b.initCommand
             && a.haltSignal == b.haltSignal && a.stopSignal == b.stopSignal
             && a.apparmorProfile == b.apparmorProfile && a.apparmorAllowIncomplete == b.apparmorAllowIncomplete
@@ -88,7 +93,13 @@ public struct ContainerConfig: Equatable, Sendable {
             && a.startAuto == b.startAuto && a.startOrder == b.startOrder && a.startDelay == b.startDelay && a.groups == b.groups
     }
 
-    public static let hookNames: Set<String> = ["pre-start", "start", "post-stop", "destroy"]
+    /// LXC's hooks. `clone` is kept for `userbox copy`; the others run at LXC's point in start,
+    /// stop and destroy (see Monitor and README's Hooks).
+    public static let hookNames: Set<String> = ["pre-start", "pre-mount", "mount", "autodev", "start-host", "start",
+                                                "stop", "post-stop", "destroy", "clone"]
+
+    /// The hooks configured for `type`, in order.
+    public func hooks(_ type: String) -> [String] { hooks[type] ?? [] }
     public static let mountAutoTokens: Set<String> = [
         "proc", "proc:mixed", "proc:rw", "sys", "sys:ro", "sys:mixed", "sys:rw",
         "cgroup", "cgroup:mixed", "cgroup:ro", "cgroup:rw", "cgroup2", "cgroup2:ro",

@@ -124,9 +124,9 @@ extension Container {
         let rootfs = config.rootfs ?? paths.defaultRootfs
         // lxc.hook.destroy, as LXC runs it: on the host, `HOOK NAME lxc destroy` with LXC_*, before
         // anything is removed; a failing hook stops the destroy (fix or remove the hook).
-        if config.hooks["destroy"] != nil {
-            Monitor.hookEnvironment(self, rootfs: rootfs)
-            try Monitor.runHooks("destroy", config, self)
+        if !config.hooks("destroy").isEmpty {
+            Hooks.exportEnvironment(self, config: config, rootfs: rootfs)
+            try Hooks.run("destroy", config, self)
         }
         if Files.exists(rootfs), let root = Container.rootIDs(of: config) {
             let n = min(root.uidCount, root.gidCount)

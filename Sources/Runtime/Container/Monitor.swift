@@ -49,37 +49,15 @@ public enum Monitor {
         var pidfd: Int32
         var consoleMaster: Int32
         var config: ContainerConfig
+        /// The host end of each veth, by the nic's position in config.networks' veths.
+        var hostVeths: [String]
+        /// Held for the stop hooks and net down scripts, when there are any.
+        var namespaces: HeldNamespaces?
     }
 
     static func log(_ message: String) {
         var bytes = Array("userbox monitor[\(getpid())]: \(message)\n".utf8)
         _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
-    }
-
-    static func hookEnvironment(_ container: Container, rootfs: String) {
-        setenv("LXC_NAME", container.name, 1)
-        setenv("LXC_CONFIG_FILE", container.paths.config, 1)
-        setenv("LXC_ROOTFS_PATH", rootfs, 1)
-        setenv("LXC_ROOTFS_MOUNT", rootfs, 1)
-        setenv("LXC_CONSOLE_LOGPATH", container.paths.consoleLog, 1)
-        setenv("LXC_HOOK_VERSION", "0", 1)
-    }
-
-    /// Host hooks as LXC runs version-0 hooks: `HOOK NAME lxc TYPE` through /bin/sh.
-    static func runHooks(_ type: String, _ config: ContainerConfig, _ container: Container) throws(RuntimeError) {
-        for hook in config.hooks[type] ?? [] {
-            var env: [String] = []
-            for key in ["LXC_NAME", "LXC_CONFIG_FILE", "LXC_ROOTFS_PATH", "LXC_ROOTFS_MOUNT", "LXC_CONSOLE_LOGPATH",
-                        "LXC_HOOK_VERSION", "LXC_PID", "LXC_TARGET", "HOME", "PATH"] {
-                if let v = getenv(key) { env.append("\(key)=\(String(cString: v))") }
-            }
-            env.append("LXC_HOOK_TYPE=\(type)")
-            guard let result = Process.run(["/bin/sh", "-c", "exec \(hook) \"$0\" lxc \"$1\"", container.name, type], environment: env) else {
-                throw .hookFailed(type: type, hook: hook, status: nil)
-            }
-            if !result.output.isEmpty { log("\(type) hook: \(result.output)") }
-            guard result.status == 0 else { throw .hookFailed(type: type, hook: hook, status: result.status) }
-        }
     }
 
     /// Starts a container in named steps, each a function, so later work adds a step rather than
@@ -110,19 +88,30 @@ public enum Monitor {
             // Mapped: the child may become root and make its mounts while lxc-user-nic works.
             child.go()
             let records = try nics.finish(afterSwitch: child.waitForSwitch)
-            try handshake(child, nics: records.nics, plan: prepared)
             hostVeths = records.hostVeths
+            // As LXC: each nic's up script right after lxc-user-nic made it, before the child
+            // configures it (and, with in-container hooks, before its first mount).
+            for (net, host) in zip(nics.veths, hostVeths) {
+                if let script = net.scriptUp {
+                    try Hooks.runNetScript(script, type: "up", network: net, hostVeth: host, config: prepared.config, container: container)
+                }
+            }
+            try handshake(child, nics: records.nics, plan: prepared)
         } catch {
             child.kill()
             throw error
         }
         let pidfd = ccontainer_pidfd_open(child.pid)
+        let config = prepared.config
+        let needsNamespaces = !config.hooks("stop").isEmpty || !config.hooks("post-stop").isEmpty || config.networks.contains { $0.scriptDown != nil }
+        let namespaces = needsNamespaces ? HeldNamespaces(pid: child.pid) : nil
         let state = ContainerState(phase: .running, monitorPID: getpid(), initPID: child.pid, initStartTime: ccontainer_start_time(child.pid),
                                    addresses: prepared.config.networks.compactMap { $0.ipv4Address?.split(separator: "/").first.map(String.init) },
                                    hostVeths: hostVeths)
         try state.write(to: container.paths)
         log("started \(container.name): init pid \(child.pid)")
-        return Started(pid: child.pid, pidfd: pidfd, consoleMaster: prepared.console.takeMaster(), config: prepared.config)
+        return Started(pid: child.pid, pidfd: pidfd, consoleMaster: prepared.console.takeMaster(), config: prepared.config,
+                       hostVeths: hostVeths, namespaces: namespaces)
     }
 
     /// What start needs before anything is created: the checked config, the pre-start hooks run,
@@ -134,17 +123,24 @@ public enum Monitor {
         let launch: LaunchPlan
         let seccomp: [UInt8]?
         let console: Console
+        let childHooks: [Hooks.ChildHook]
+        /// LXC's order (nics, with their up scripts, before any mount) when in-container mount
+        /// hooks could see it; otherwise the nics overlap with the mounts.
+        var nicsFirst: Bool {
+            childHooks.contains { $0.point != Int32(CCONTAINER_HOOK_START) }
+        }
     }
 
     static func plan(_ container: Container, user: UserRecord) throws(RuntimeError) -> Prepared {
         if container.isRunning { throw .alreadyRunning(container.name) }
         let config = try container.check(user: user)
         let rootfs = config.rootfs ?? container.paths.defaultRootfs
-        hookEnvironment(container, rootfs: rootfs)
-        try runHooks("pre-start", config, container)
+        Hooks.exportEnvironment(container, config: config, rootfs: rootfs)
+        try Hooks.run("pre-start", config, container)
         let launch = try LaunchPlan(config: config, rootfs: rootfs)
         let seccomp = try config.seccompProfile.map { path throws(RuntimeError) in try SeccompPolicy.compile(file: path) }
-        return Prepared(container: container, config: config, rootfs: rootfs, launch: launch, seccomp: seccomp, console: try Console.open())
+        return Prepared(container: container, config: config, rootfs: rootfs, launch: launch, seccomp: seccomp, console: try Console.open(),
+                        childHooks: Hooks.childHooks(config, container))
     }
 
     /// The console pty: the slave goes to the child at clone, the master stays with the monitor.
@@ -204,15 +200,40 @@ public enum Monitor {
             _ = read(switchedFD, &byte, 1)
         }
 
-        func send(nics: [ccontainer_nic]) {
+        /// The nics; the channel stays open only for the start-host go that may follow.
+        func send(nics: [ccontainer_nic], more: Bool) {
             var count = Int32(nics.count)
             _ = write(goFD, &count, 4)
             if !nics.isEmpty { _ = nics.withUnsafeBytes { write(goFD, $0.baseAddress, $0.count) } }
+            if !more { closeChannel(&goFD) }
+        }
+
+        /// After its start-host wait: go on (and nothing more will come).
+        func finalGo() {
+            go()
             closeChannel(&goFD)
         }
 
+        /// Blocks until the child is set up and waits for the start-host hooks (true), or has
+        /// failed (false: its report follows from `outcome`).
+        func waitForSetup() -> Bool {
+            var report = [Int32](repeating: -1, count: 3)
+            let n = report.withUnsafeMutableBytes { read(errorFD, $0.baseAddress, 12) }
+            if n == 12 && report == [0, 0, 0] { return true }
+            pendingReport = n == 12 ? (report[0], report[1], report[2]) : nil
+            pendingRead = true
+            return false
+        }
+        private var pendingReport: (stage: Int32, errno: Int32, index: Int32)?
+        private var pendingRead = false
+
         /// The child's set-up failure (stage, errno, index), or nil once it has exec'd init.
         func outcome() -> (stage: Int32, errno: Int32, index: Int32)? {
+            if pendingRead {
+                closeChannel(&errorFD)
+                closeChannel(&switchedFD)
+                return pendingReport ?? (Int32(CCONTAINER_STAGE_SYNC), EPIPE, 0)
+            }
             var report = [Int32](repeating: 0, count: 3)
             let n = report.withUnsafeMutableBytes { read(errorFD, $0.baseAddress, 12) }
             closeChannel(&errorFD)
@@ -247,11 +268,13 @@ public enum Monitor {
         }
         let initArgv = strings.array(plan.initCommand)
         let envp = strings.array(plan.environment)
-        let startHook = config.hooks["start"].map { hooks in strings.string(hooks.joined(separator: " && ")) }
+        var hooks = prepared.childHooks.map { hook in
+            ccontainer_hook(point: hook.point, command: strings.string(hook.command), envp: UnsafePointer(strings.array(hook.environment)))
+        }
         let lsm = try SecurityModules.execLabel(for: config)
         var child = ccontainer_child()
         let cloned: Result<Int32, Errno> = valueOrErrnoResult { cmounts.withUnsafeMutableBufferPointer { mounts in
-            (seccomp ?? []).withUnsafeBytes { filter in
+            hooks.withUnsafeMutableBufferPointer { hooks in (seccomp ?? []).withUnsafeBytes { filter in
                 var spec = ccontainer_spec()
                 spec.rootfs = strings.string(prepared.rootfs)
                 spec.hostname = config.hostname.map(strings.string)
@@ -266,11 +289,14 @@ public enum Monitor {
                 spec.cap_drop = plan.capDrop
                 spec.seccomp_filter = seccomp == nil ? nil : filter.baseAddress
                 spec.seccomp_length = UInt16((seccomp?.count ?? 0) / 8)
-                spec.start_hook = startHook
+                spec.hooks = UnsafePointer(hooks.baseAddress)
+                spec.hook_count = Int32(hooks.count)
+                spec.nics_first = prepared.nicsFirst ? 1 : 0
+                spec.start_host = config.hooks("start-host").isEmpty ? 0 : 1
                 spec.lsm_exec_file = lsm.map { strings.string($0.file) }
                 spec.lsm_exec_label = lsm.map { strings.string($0.label) }
                 return ccontainer_clone(&spec, &child)
-            }
+            } }
         } }
         prepared.console.closeSlave()
         let pid: Int32
@@ -356,11 +382,17 @@ public enum Monitor {
     /// Tells the child its nics, then waits: EOF on the error pipe means init was executed; else
     /// the child says at which stage it failed.
     static func handshake(_ child: Child, nics: [ccontainer_nic], plan prepared: Prepared) throws(RuntimeError) {
-        child.send(nics: nics)
+        let startHost = !prepared.config.hooks("start-host").isEmpty
+        child.send(nics: nics, more: startHost)
+        // start-host: on the host once the container is set up, before its start hooks and init.
+        if startHost && child.waitForSetup() {
+            try Hooks.run("start-host", prepared.config, prepared.container)
+            child.finalGo()
+        }
         if let failure = child.outcome() {
             _ = WaitStatus.wait(for: child.pid)
             throw .setupFailed(detail: LaunchFailure.describe(stage: failure.stage, errno: failure.errno, index: failure.index,
-                                                              plan: prepared.launch, nics: nics))
+                                                              plan: prepared.launch, nics: nics, hooks: prepared.childHooks))
         }
     }
 
@@ -388,14 +420,34 @@ public enum Monitor {
         if console >= 0 { close(console) }
         if master >= 0 { close(master) }
         _ = unlink(container.paths.state)
-        setenv("LXC_TARGET", "stop", 1)
-        do { try runHooks("post-stop", started.config, container) } catch { log("\(error)") }
+        stopHooks(container, started)
         log("\(container.name) stopped")
+    }
+
+    /// LXC 5.0.2's order once init is gone (as it runs them): the held namespaces exposed as
+    /// LXC_*_NS, each nic's down script, LXC_TARGET, the stop hooks (version 0 also gets the
+    /// namespaces as `TYPE:/proc/MONITOR/fd/N` arguments), the namespaces let go (the variables
+    /// stay, as in LXC), then post-stop. Failures are logged: the container is stopped either way.
+    static func stopHooks(_ container: Container, _ started: Started) {
+        let config = started.config
+        let held = started.namespaces?.paths ?? []
+        for ns in held { setenv(ns.variable, ns.path, 1) }
+        for (net, host) in zip(config.networks.filter { $0.type == .veth }, started.hostVeths) {
+            guard let script = net.scriptDown else { continue }
+            do { try Hooks.runNetScript(script, type: "down", network: net, hostVeth: host, config: config, container: container) } catch { log("\(error)") }
+        }
+        setenv("LXC_TARGET", "stop", 1)
+        do {
+            try Hooks.run("stop", config, container, arguments: config.hookVersion == 0 ? held.map { "\($0.name):\($0.path)" } : [])
+        } catch { log("\(error)") }
+        started.namespaces?.close()
+        do { try Hooks.run("post-stop", config, container) } catch { log("\(error)") }
     }
 }
 
 enum LaunchFailure {
-    static func describe(stage: Int32, errno e: Int32, index: Int32, plan: LaunchPlan, nics: [ccontainer_nic]) -> String {
+    static func describe(stage: Int32, errno e: Int32, index: Int32, plan: LaunchPlan, nics: [ccontainer_nic],
+                         hooks: [Hooks.ChildHook]) -> String {
         let reason = String(cString: strerror(e))
         switch Int(stage) {
         case CCONTAINER_STAGE_IDS: return "cannot become root in the container: \(reason) (is id 0 mapped?)"
@@ -411,7 +463,10 @@ enum LaunchFailure {
         case CCONTAINER_STAGE_PIVOT: return "cannot pivot_root into \(plan.rootfs): \(reason)"
         case CCONTAINER_STAGE_CAPS: return "cannot drop capability \(index): \(reason)"
         case CCONTAINER_STAGE_SECCOMP: return "cannot load the seccomp policy: \(reason)"
-        case CCONTAINER_STAGE_START_HOOK: return "the start hook failed"
+        case CCONTAINER_STAGE_HOOK:
+            // errno carries the hook's exit status here.
+            guard Int(index) < hooks.count else { return "container hook #\(index) failed with status \(e)" }
+            return "lxc.hook.\(hooks[Int(index)].type) \(hooks[Int(index)].hook) failed with status \(e)"
         case CCONTAINER_STAGE_CONSOLE: return "cannot set up the console: \(reason)"
         case CCONTAINER_STAGE_EXEC: return "cannot execute \(plan.initCommand.joined(separator: " ")): \(reason)"
         case CCONTAINER_STAGE_LSM: return "cannot set the security label of init: \(reason)"

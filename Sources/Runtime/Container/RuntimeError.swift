@@ -101,7 +101,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .toolFailed(let what, let program, let status, let detail): "\(what) failed (\(program) exited with \(status)): \(detail)"
         case .userNicRefused(let index, let link, let detail): "lxc-user-nic refused lxc.net.\(index) on \(link): \(detail)"
         case .hookFailed(let type, let hook, let status):
-            status.map { "the \(type) hook \(hook) failed with status \($0)" } ?? "cannot run the \(type) hook \(hook)"
+            // `type` is the key: lxc.hook.TYPE or lxc.net.N.script.up/down.
+            status.map { "\(type) \(hook) failed with status \($0)" } ?? "cannot run \(type) \(hook)"
         case .namespaces(let errno):
             "cannot create the container's namespaces: \(errno) (are user namespaces enabled? `subid doctor` checks)"
         case .setupFailed(let detail): "container setup failed: \(detail)"
