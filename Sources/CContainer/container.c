@@ -25,6 +25,7 @@ extern char **environ;
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -122,6 +123,39 @@ static int fill_dev(const char *rootfs, const char *console_path) {
         snprintf(path, sizeof path, "%s/console", dev);
         if (make_target(path, 2) != 0 || mount(console_path, path, NULL, MS_BIND, NULL) != 0) return -1;
     }
+    return 0;
+}
+
+/* lxc.tty.max ttys from the container's own devpts (so their slaves belong to the container's
+   root, as LXC makes them), each slave bound on /dev/ttyN; the masters go to the monitor. */
+static int setup_ttys(const char *rootfs, int count, int sock) {
+    char ptmx[4096], slave[4096], target[4096];
+    int masters[64];
+    if (count > 64) { errno = EINVAL; return -1; }
+    if (join(ptmx, sizeof ptmx, rootfs, "/dev/pts/ptmx") < 0) { errno = ENAMETOOLONG; return -1; }
+    for (int i = 0; i < count; i++) {
+        int m = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        int unlock = 0, n = -1;
+        if (m < 0) return -1;
+        masters[i] = m;
+        if (ioctl(m, TIOCSPTLCK, &unlock) != 0 || ioctl(m, TIOCGPTN, &n) != 0) return -1;
+        snprintf(slave, sizeof slave, "%s/dev/pts/%d", rootfs, n);
+        snprintf(target, sizeof target, "%s/dev/tty%d", rootfs, i + 1);
+        if (make_target(target, 2) != 0 || mount(slave, target, NULL, MS_BIND, NULL) != 0) return -1;
+    }
+    char byte = 't';
+    struct iovec iov = { &byte, 1 };
+    union { char buf[CMSG_SPACE(sizeof(int) * 64)]; struct cmsghdr align; } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = { 0 };
+    msg.msg_iov = &iov; msg.msg_iovlen = 1;
+    msg.msg_control = control.buf; msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)count);
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET; cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)count);
+    memcpy(CMSG_DATA(cmsg), masters, sizeof(int) * (size_t)count);
+    if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) return -1;
+    for (int i = 0; i < count; i++) close(masters[i]);
     return 0;
 }
 
@@ -292,6 +326,7 @@ static void child_main(const ccontainer_spec *spec, int go, int err, int switche
     hooks_or_fail(spec, CCONTAINER_HOOK_MOUNT, err);
     hooks_or_fail(spec, CCONTAINER_HOOK_AUTODEV, err);
     if (fill_dev(spec->rootfs, spec->console_fd >= 0 ? spec->console_path : NULL) != 0) fail(err, CCONTAINER_STAGE_DEV, 1);
+    if (spec->tty_max > 0 && setup_ttys(spec->rootfs, spec->tty_max, spec->tty_socket) != 0) fail(err, CCONTAINER_STAGE_TTY, 0);
     if (chdir(spec->rootfs) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 || umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
         fail(err, CCONTAINER_STAGE_PIVOT, 0);
 
@@ -464,6 +499,127 @@ int ccontainer_fork_monitor(int parent_fd, int log_fd) {
 int ccontainer_memfd(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 
 char **ccontainer_environ(void) { return environ; }
+
+int ccontainer_recv_fds(int sock, int *fds, int max) {
+    char byte;
+    struct iovec iov = { &byte, 1 };
+    union { char buf[CMSG_SPACE(sizeof(int) * 64)]; struct cmsghdr align; } control;
+    if (max > 64) max = 64;
+    struct msghdr msg = { 0 };
+    msg.msg_iov = &iov; msg.msg_iovlen = 1;
+    msg.msg_control = control.buf; msg.msg_controllen = sizeof control.buf;
+    ssize_t n;
+    do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
+    if (n <= 0) { if (n == 0) errno = ENODATA; return -1; }
+    int count = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int got[64];
+        memcpy(got, CMSG_DATA(c), sizeof(int) * (size_t)k);
+        for (int i = 0; i < k; i++) { if (count < max) fds[count++] = got[i]; else close(got[i]); }
+    }
+    return count;
+}
+
+static int unix_address(struct sockaddr_un *addr, int dirfd, const char *name) {
+    memset(addr, 0, sizeof *addr);
+    addr->sun_family = AF_UNIX;
+    int n = snprintf(addr->sun_path, sizeof addr->sun_path, "/proc/self/fd/%d/%s", dirfd, name);
+    if (n < 0 || (size_t)n >= sizeof addr->sun_path) { errno = ENAMETOOLONG; return -1; }
+    return 0;
+}
+
+int ccontainer_listen_unix(const char *dir, const char *name) {
+    int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return -1;
+    struct sockaddr_un addr;
+    int fd = -1;
+    if (unix_address(&addr, dirfd, name) != 0) goto fail;
+    unlinkat(dirfd, name, 0);
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) goto fail;
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) goto fail;
+    if (fchmodat(dirfd, name, 0600, 0) != 0 || listen(fd, 8) != 0) goto fail;
+    close(dirfd);
+    return fd;
+fail:;
+    int e = errno;
+    if (fd >= 0) close(fd);
+    close(dirfd);
+    errno = e;
+    return -1;
+}
+
+int ccontainer_connect_unix(const char *dir, const char *name) {
+    int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return -1;
+    struct sockaddr_un addr;
+    int fd = -1;
+    if (unix_address(&addr, dirfd, name) != 0) goto fail;
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0) goto fail;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) goto fail;
+    close(dirfd);
+    return fd;
+fail:;
+    int e = errno;
+    if (fd >= 0) close(fd);
+    close(dirfd);
+    errno = e;
+    return -1;
+}
+
+int ccontainer_accept(int listener) { return accept4(listener, NULL, NULL, SOCK_CLOEXEC); }
+
+long ccontainer_peer_uid(int fd) {
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return -1;
+    return (long)cred.uid;
+}
+
+static volatile sig_atomic_t winch_seen;
+static void on_winch(int sig) { (void)sig; winch_seen = 1; }
+
+void ccontainer_watch_winch(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_winch;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGWINCH, &sa, NULL);
+}
+
+int ccontainer_winch_pending(void) {
+    int seen = winch_seen;
+    winch_seen = 0;
+    return seen;
+}
+
+unsigned long ccontainer_termios_size(void) { return sizeof(struct termios); }
+
+int ccontainer_raw_terminal(int fd, void *saved) {
+    struct termios t;
+    if (tcgetattr(fd, &t) != 0) return -1;
+    memcpy(saved, &t, sizeof t);
+    cfmakeraw(&t);
+    /* TCSANOW, not TCSAFLUSH: keys typed before this (an escape sequence typed at once) count. */
+    return tcsetattr(fd, TCSANOW, &t);
+}
+
+int ccontainer_restore_terminal(int fd, const void *saved) { return tcsetattr(fd, TCSADRAIN, (const struct termios *)saved); }
+
+int ccontainer_get_winsize(int fd, unsigned short *rows, unsigned short *cols) {
+    struct winsize w;
+    if (ioctl(fd, TIOCGWINSZ, &w) != 0) return -1;
+    *rows = w.ws_row; *cols = w.ws_col;
+    return 0;
+}
+
+int ccontainer_set_winsize(int fd, unsigned short rows, unsigned short cols) {
+    struct winsize w = { rows, cols, 0, 0 };
+    return ioctl(fd, TIOCSWINSZ, &w);
+}
 
 int ccontainer_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 

@@ -17,7 +17,7 @@ struct Userbox: ParsableCommand {
             Exit status: 0 when done; 1 when refused or failed (the reason follows "userbox:" on stderr); \
             64 when the command line is wrong; attach exits with the command's status.
             """,
-        subcommands: [Create.self, Start.self, Attach.self, Stop.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
+        subcommands: [Create.self, Start.self, Attach.self, Stop.self, Console.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
                       Autostart.self, ConfigCommand.self,
                       Admin.self, MonitorCommand.self])
 }
@@ -44,6 +44,11 @@ func me() throws -> UserRecord {
 func monitorCommand(_ common: Common, _ name: String) throws -> [String] {
     guard let exe = Helpers.selfPath else { throw Failure("cannot find my own executable") }
     return [exe, "__monitor"] + (common.lxcpath.map { ["--lxcpath", $0] } ?? []) + [name]
+}
+
+func standardError(_ line: String) {
+    var bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }
 
 /// Runs a Runtime call, turning its error into our message.
@@ -83,14 +88,29 @@ extension Userbox {
         static let configuration = CommandConfiguration(abstract: "Start a container (detached, with a monitor).")
         @OptionGroup var common: Common
         @Flag(name: [.short, .customLong("daemon")], help: "Detached (the default, as lxc-start's).") var daemon = false
+        @Flag(name: [.customShort("F"), .customLong("foreground")],
+              help: "Stay attached: the console on this terminal from the first line until the container stops (Ctrl+a q detaches; it runs on).")
+        var foreground = false
         @Argument var name: String
+
+        func validate() throws {
+            if daemon && foreground { throw ValidationError("-d and -F exclude each other") }
+        }
 
         func run() throws {
             let container = try common.container(name)
             let user = try me()
             let monitor = try monitorCommand(common, name)
+            var info = stat()
+            let logStart = foreground && stat(container.paths.consoleLog, &info) == 0 ? Int(info.st_size) : 0
             let state = try attempt { () throws(RuntimeError) in try container.start(user: user, monitor: .spawn(monitor), commandLine: true) }
-            print("started \(name): init pid \(state.initPID)")
+            guard foreground else {
+                print("started \(name): init pid \(state.initPID)")
+                return
+            }
+            let end = try attempt { () throws(RuntimeError) in try container.console(banner: false, replayFrom: logStart) }
+            if end == .detached { standardError("\nuserbox: detached from \(name)'s console; it keeps running (userbox console \(name) to return)") }
+            if end == .closed { standardError("\nuserbox: \(name)'s console closed (the container stopped)") }
         }
     }
 
@@ -297,6 +317,27 @@ extension Userbox {
             for m in config.idmaps { line("Idmap:", "\(m.kind == .uid ? "u" : "g") \(m.inside) \(m.outside) \(m.count)") }
             line("Rootfs:", config.rootfs ?? "-")
             line("Console log:", container.paths.consoleLog)
+        }
+    }
+
+    struct Console: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Connect this terminal to a running container's console or one of its ttys (lxc-console).",
+            discussion: "Type Ctrl+a q to leave (the container keeps running), Ctrl+a Ctrl+a to send Ctrl+a. tty 0 is the console; ttys 1 to lxc.tty.max are the container's /dev/ttyN, where its gettys run. One connection per tty at a time.")
+        @OptionGroup var common: Common
+        @Option(name: [.short, .customLong("tty")], help: ArgumentHelp("tty number (0: the console).", valueName: "N")) var tty = 0
+        @Option(name: [.short, .customLong("escape")], help: ArgumentHelp("Escape prefix, ^X for Ctrl+X.", valueName: "PREFIX")) var escape = "^a"
+        @Argument var name: String
+
+        func validate() throws {
+            guard tty >= 0 && tty <= 64 else { throw ValidationError("-t takes 0 (the console) to 64") }
+            guard Container.escapeCharacter(escape) != nil else { throw ValidationError("-e takes ^X (Ctrl+X) or one character, not '\(escape)'") }
+        }
+
+        func run() throws {
+            let container = try common.container(name)
+            let end = try attempt { () throws(RuntimeError) in try container.console(tty: tty, escape: Container.escapeCharacter(escape)) }
+            if end == .closed { standardError("\nuserbox: \(name)'s console closed (the container stopped)") }
         }
     }
 

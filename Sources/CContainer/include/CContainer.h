@@ -57,6 +57,9 @@ typedef struct {
     int hook_count;
     int nics_first;                /* take (and configure) the nics before any mount, as LXC does,
                                       so host-side net up scripts run before the mount hooks */
+    int tty_max;                   /* lxc.tty.max: ttys made in the container's own devpts, bound
+                                      on /dev/tty1..N, their masters sent on tty_socket */
+    int tty_socket;                /* the child's end of a socketpair; -1 when tty_max is 0 */
     int start_host;                /* once set up, report stage 0 and wait for one more int 1 on
                                       go_fd (the parent runs its start-host hooks meanwhile) */
     const char *lsm_exec_file;     /* the LSM's exec attribute under /proc/self/attr, NULL for none */
@@ -72,7 +75,7 @@ enum {
     CCONTAINER_STAGE_PROC, CCONTAINER_STAGE_SYS, CCONTAINER_STAGE_DEV, CCONTAINER_STAGE_MOUNT_ENTRY,
     CCONTAINER_STAGE_NETWORK, CCONTAINER_STAGE_PIVOT, CCONTAINER_STAGE_CAPS, CCONTAINER_STAGE_SECCOMP,
     CCONTAINER_STAGE_HOOK, CCONTAINER_STAGE_CONSOLE, CCONTAINER_STAGE_EXEC, CCONTAINER_STAGE_LSM,
-    CCONTAINER_STAGE_CGROUP,
+    CCONTAINER_STAGE_CGROUP, CCONTAINER_STAGE_TTY,
 };
 
 /* clone() with new user, mount, pid, uts, ipc and net namespaces. The child waits on
@@ -110,6 +113,34 @@ int ccontainer_fork_monitor(int parent_fd, int log_fd);
 
 /* An anonymous close-on-exec file (memfd_create); -1 with errno. */
 int ccontainer_memfd(const char *name);
+
+/* Receives up to `max` fds sent with SCM_RIGHTS in one message (CLOEXEC); returns how many, or -1. */
+int ccontainer_recv_fds(int socket, int *fds, int max);
+
+/* Raw mode on a terminal (cfmakeraw), the old settings kept in *saved (a struct termios, opaque
+   here, of at least ccontainer_termios_size() bytes); restore puts them back. -1 with errno. */
+unsigned long ccontainer_termios_size(void);
+int ccontainer_raw_terminal(int fd, void *saved);
+int ccontainer_restore_terminal(int fd, const void *saved);
+
+/* TIOCGWINSZ / TIOCSWINSZ as rows and columns; -1 with errno. */
+int ccontainer_get_winsize(int fd, unsigned short *rows, unsigned short *cols);
+int ccontainer_set_winsize(int fd, unsigned short rows, unsigned short cols);
+
+/* The monitor's console socket: SOCK_SEQPACKET, bound at DIR/NAME (reached through /proc/self/fd,
+   so a long DIR still fits sun_path), mode 0600, listening, CLOEXEC and non-blocking; a stale
+   socket file is replaced. -1 with errno. */
+int ccontainer_listen_unix(const char *dir, const char *name);
+/* A client's connection to it (CLOEXEC); -1 with errno. */
+int ccontainer_connect_unix(const char *dir, const char *name);
+/* accept4(2) with CLOEXEC; -1 with errno. */
+int ccontainer_accept(int listener);
+/* The connected peer's uid (SO_PEERCRED), or -1. */
+long ccontainer_peer_uid(int fd);
+
+/* SIGWINCH noted (without SA_RESTART, so a poll returns EINTR); pending returns and clears it. */
+void ccontainer_watch_winch(void);
+int ccontainer_winch_pending(void);
 
 /* The process environment (environ), for hooks that inherit it as LXC's do. */
 char **ccontainer_environ(void);

@@ -161,6 +161,9 @@ public enum ConfigParser {
                 throw Problem("unknown hook \"\(key)\" (LXC's are pre-start, pre-mount, mount, autodev, start-host, start, stop, post-stop, clone and destroy)")
             }
             if value.isEmpty { config.hooks[name] = nil } else { config.hooks[name, default: []].append(value) }
+        case "lxc.tty.max":
+            guard value.isEmpty || (Int(value).map { $0 >= 0 && $0 <= 64 } ?? false) else { throw Problem("lxc.tty.max takes a number of ttys, 0 to 64") }
+            config.ttyMax = Int(value) ?? 0
         case "lxc.autodev":
             // A user namespace cannot use device nodes of its own rootfs: /dev is always a tmpfs.
             guard value == "1" || value.isEmpty else {

@@ -64,6 +64,8 @@ public struct ContainerConfig: Equatable, Sendable {
     public var hooks: [String: [String]] = [:]
     /// lxc.hook.version: 0 passes `NAME lxc TYPE` (and more) as arguments, 1 only the environment.
     public var hookVersion = 0
+    /// lxc.tty.max: ttys /dev/tty1..N for `userbox console -t N`.
+    public var ttyMax = 0
     public var environment: [String] = []
     public var initCommand: [String] = ["/sbin/init"]
     public var haltSignal: String?
@@ -85,7 +87,7 @@ public struct ContainerConfig: Equatable, Sendable {
         a.idmaps == b.idmaps && a.rootfs == b.rootfs && a.hostname == b.hostname && a.networks == b.networks
             && a.capabilities == b.capabilities && a.seccompProfile == b.seccompProfile
             && a.cgroupSettings == b.cgroupSettings
-            && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks && a.hookVersion == b.hookVersion
+            && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks && a.hookVersion == b.hookVersion && a.ttyMax == b.ttyMax
             && a.environment == b.environment && a.initCommand == b.initCommand
             && a.haltSignal == b.haltSignal && a.stopSignal == b.stopSignal
             && a.apparmorProfile == b.apparmorProfile && a.apparmorAllowIncomplete == b.apparmorAllowIncomplete

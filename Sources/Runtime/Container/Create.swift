@@ -43,7 +43,11 @@ extension Container {
         for m in maps { text += "lxc.idmap = \(m.kind == .uid ? "u" : "g") \(m.inside) \(m.outside) \(m.count)\n" }
         text += "lxc.rootfs.path = dir:\(paths.defaultRootfs)\nlxc.uts.name = \(name)\n"
         text += "lxc.mount.auto = proc:mixed sys:ro\n"
-        if case .busybox = source { text += "# busybox init powers off on SIGUSR2\nlxc.signal.halt = SIGUSR2\n" }
+        if case .busybox = source {
+            text += "# busybox init powers off on SIGUSR2\nlxc.signal.halt = SIGUSR2\n"
+            // As LXC's busybox template: a getty on tty1 (`userbox console NAME -t 1`).
+            text += "lxc.tty.max = 1\n"
+        }
         if let defaults = try? Files.read(ContainerPaths.defaultConfig, followSymlinks: true, limit: 1 << 20) {
             text += "# from \(ContainerPaths.defaultConfig)\n" + String(decoding: defaults, as: UTF8.self) + "\n"
         }
@@ -140,7 +144,7 @@ extension Container {
 }
 
 /// A minimal system from Debian's busybox-static: every applet as a symlink, an inittab whose
-/// console asks for Enter, users root and user (1000).
+/// console asks for Enter and a getty on tty1, users root (no password) and user (1000).
 enum BusyboxTemplate {
     static let busybox = "/bin/busybox"
 
@@ -164,10 +168,15 @@ enum BusyboxTemplate {
             }
         }
         let files: [(String, String, mode_t)] = [
-            ("etc/inittab", "::sysinit:/etc/init.d/rcS\n::askfirst:-/bin/sh\n::ctrlaltdel:/sbin/reboot\n::shutdown:/bin/umount -a -r\n", 0o644),
+            // The getty's tty exists only with lxc.tty.max >= 1 (the template's config says 1); without
+            // it busybox init retries it now and then, harmlessly.
+            ("etc/inittab", "::sysinit:/etc/init.d/rcS\ntty1::respawn:/sbin/getty -L tty1 115200 vt100\n::askfirst:-/bin/sh\n::ctrlaltdel:/sbin/reboot\n::shutdown:/bin/umount -a -r\n", 0o644),
             ("etc/init.d/rcS", "#!/bin/sh\nmount -t tmpfs -o mode=1777 tmpfs /tmp 2>/dev/null\n:\n", 0o755),
             ("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n", 0o644),
             ("etc/group", "root:x:0:\ntty:x:5:\nuser:x:1000:\n", 0o644),
+            // root without a password, for the getty on tty1: only the container's owner reaches
+            // its ttys (`passwd` inside sets one).
+            ("etc/shadow", "root::0:0:99999:7:::\nuser:*:0:0:99999:7:::\n", 0o600),
             ("etc/hostname", hostname + "\n", 0o644),
             ("etc/hosts", "127.0.0.1 localhost\n127.0.1.1 \(hostname)\n", 0o644),
         ]

@@ -85,6 +85,8 @@ struct LaunchPlan {
             for c in 0...LaunchPlan.lastCapability where !kept.contains(c) { capDrop |= 1 << UInt64(c) }
         }
         var env = ["container=lxc", Executables.searchPathEnvironment, "HOME=/root"]
+        // As LXC: systemd inside reads which ttys it may start gettys on.
+        if config.ttyMax > 0 { env.append("container_ttys=" + (1...config.ttyMax).map { "tty\($0)" }.joined(separator: " ")) }
         for e in config.environment {
             if e.contains("=") { env.append(e) } else if let v = getenv(e) { env.append("\(e)=\(String(cString: v))") }
         }

@@ -48,6 +48,8 @@ public enum Monitor {
         var pid: Int32
         var pidfd: Int32
         var consoleMaster: Int32
+        /// lxc.tty.max tty masters, tty1 first.
+        var ttys: [Int32]
         var config: ContainerConfig
         /// The host end of each veth, by the nic's position in config.networks' veths.
         var hostVeths: [String]
@@ -110,7 +112,7 @@ public enum Monitor {
                                    hostVeths: hostVeths)
         try state.write(to: container.paths)
         log("started \(container.name): init pid \(child.pid)")
-        return Started(pid: child.pid, pidfd: pidfd, consoleMaster: prepared.console.takeMaster(), config: prepared.config,
+        return Started(pid: child.pid, pidfd: pidfd, consoleMaster: prepared.console.takeMaster(), ttys: child.takeTTYs(), config: prepared.config,
                        hostVeths: hostVeths, namespaces: namespaces)
     }
 
@@ -181,12 +183,31 @@ public enum Monitor {
     final class Child {
         let pid: Int32
         private var goFD: Int32, errorFD: Int32, switchedFD: Int32
+        /// Our end of the socket the child sends its tty masters on (-1 without lxc.tty.max).
+        private var ttySocket: Int32
+        private let ttyCount: Int
 
-        init(_ child: ccontainer_child) {
+        init(_ child: ccontainer_child, ttySocket: Int32, ttyCount: Int) {
             pid = child.pid
             goFD = child.go_fd
             errorFD = child.error_fd
             switchedFD = child.switched_fd
+            self.ttySocket = ttySocket
+            self.ttyCount = ttyCount
+        }
+
+        /// The tty masters, sent before init's exec (so already queued once `outcome` says it ran).
+        func takeTTYs() -> [Int32] {
+            guard ttySocket >= 0 else { return [] }
+            defer { closeChannel(&ttySocket) }
+            var fds = [Int32](repeating: -1, count: ttyCount)
+            let n = ccontainer_recv_fds(ttySocket, &fds, Int32(ttyCount))
+            guard n == Int32(ttyCount) else {
+                Monitor.log("warning: the container's ttys did not arrive; userbox console -t N will not connect")
+                for fd in fds.prefix(max(0, Int(n))) { _ = close(fd) }
+                return []
+            }
+            return fds
         }
 
         func go() {
@@ -253,6 +274,7 @@ public enum Monitor {
             closeChannel(&goFD)
             closeChannel(&errorFD)
             closeChannel(&switchedFD)
+            closeChannel(&ttySocket)
         }
     }
 
@@ -272,6 +294,10 @@ public enum Monitor {
             ccontainer_hook(point: hook.point, command: strings.string(hook.command), envp: UnsafePointer(strings.array(hook.environment)))
         }
         let lsm = try SecurityModules.execLabel(for: config)
+        var ttyPair: [Int32] = [-1, -1]
+        if config.ttyMax > 0 && socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ttyPair) != 0 {
+            throw .system(SystemError("create", "a socket for the container's ttys", Errno(rawValue: errno)))
+        }
         var child = ccontainer_child()
         let cloned: Result<Int32, Errno> = valueOrErrnoResult { cmounts.withUnsafeMutableBufferPointer { mounts in
             hooks.withUnsafeMutableBufferPointer { hooks in (seccomp ?? []).withUnsafeBytes { filter in
@@ -293,19 +319,24 @@ public enum Monitor {
                 spec.hook_count = Int32(hooks.count)
                 spec.nics_first = prepared.nicsFirst ? 1 : 0
                 spec.start_host = config.hooks("start-host").isEmpty ? 0 : 1
+                spec.tty_max = Int32(config.ttyMax)
+                spec.tty_socket = ttyPair[1]
                 spec.lsm_exec_file = lsm.map { strings.string($0.file) }
                 spec.lsm_exec_label = lsm.map { strings.string($0.label) }
                 return ccontainer_clone(&spec, &child)
             } }
         } }
         prepared.console.closeSlave()
+        if ttyPair[1] >= 0 { close(ttyPair[1]) }
         let pid: Int32
         switch cloned {
         case .success(let p): pid = p
-        case .failure(let error): throw .namespaces(error)
+        case .failure(let error):
+            if ttyPair[0] >= 0 { close(ttyPair[0]) }
+            throw .namespaces(error)
         }
         setenv("LXC_PID", String(pid), 1)
-        return Child(child)
+        return Child(child, ttySocket: ttyPair[0], ttyCount: config.ttyMax)
     }
 
     /// newuidmap and newgidmap for the child (never as root ourselves), started now and finished
@@ -396,29 +427,26 @@ public enum Monitor {
         }
     }
 
-    /// Until init exits: copy the console to console.log; then post-stop and clean up.
+    /// Until init exits: the console copied to console.log and served, with the ttys, to
+    /// `userbox console`; then the stop hooks and clean-up.
     static func supervise(_ container: Container, _ started: Started) {
-        let console = open(container.paths.consoleLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        var master = started.consoleMaster
-        var buffer = [UInt8](repeating: 0, count: 4096)
+        let consoleLog = open(container.paths.consoleLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let server = ConsoleServer(directory: container.paths.directory, console: started.consoleMaster, ttys: started.ttys, log: consoleLog)
         while true {
-            var fds = [pollfd(fd: started.pidfd, events: Int16(POLLIN), revents: 0), pollfd(fd: master, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, master >= 0 ? 2 : 1, started.pidfd >= 0 ? -1 : 500)
+            let set = server.pollSet()
+            var fds = [pollfd(fd: started.pidfd, events: Int16(POLLIN), revents: 0)] + set.fds
+            let timeout = started.pidfd >= 0 ? set.timeout : (set.timeout < 0 ? 500 : min(set.timeout, 500))
+            let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { break }
-            if master >= 0 && fds[1].revents != 0 {
-                let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-                if n > 0 { if console >= 0 { _ = buffer.withUnsafeBytes { write(console, $0.baseAddress, n) } } } else if n < 0 && errno != EINTR && errno != EAGAIN {
-                    close(master); master = -1
-                }
-            }
+            if ready > 0 { for (i, source) in set.sources.enumerated() { server.handle(source, revents: fds[i + 1].revents) } }
             if started.pidfd < 0 || fds[0].revents != 0 {
                 var status: Int32 = 0
                 let done = waitpid(started.pid, &status, WNOHANG)
                 if done == started.pid || (done < 0 && errno == ECHILD) { break }
             }
         }
-        if console >= 0 { close(console) }
-        if master >= 0 { close(master) }
+        server.close(directory: container.paths.directory)
+        if consoleLog >= 0 { close(consoleLog) }
         _ = unlink(container.paths.state)
         stopHooks(container, started)
         log("\(container.name) stopped")

@@ -29,6 +29,8 @@ public struct ContainerPaths: Sendable {
     public var consoleLog: String { directory + "/console.log" }
     public var log: String { directory + "/userbox.log" }
     public var state: String { directory + "/state" }
+    /// The monitor's console socket (`userbox console`), in `directory`.
+    public static let consoleSocketName = "console.sock"
     /// The cgroups made for the running (or crashed) container, for removal.
     public var cgroups: String { directory + "/cgroups" }
 

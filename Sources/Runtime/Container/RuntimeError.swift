@@ -52,6 +52,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     /// The monitor's own words, relayed over its pipe.
     case reportedByMonitor(String)
     case monitorEnded(container: String, log: String)
+    /// The monitor refused a console connection.
+    case console(container: String, reason: String)
     // Cgroups.
     case notRoot(command: String)
     case noCgroupHierarchy
@@ -100,6 +102,7 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .cannotRun(let program): "cannot run \(program)"
         case .toolFailed(let what, let program, let status, let detail): "\(what) failed (\(program) exited with \(status)): \(detail)"
         case .userNicRefused(let index, let link, let detail): "lxc-user-nic refused lxc.net.\(index) on \(link): \(detail)"
+        case .console(let container, let reason): "cannot connect to \(container)'s console: \(reason)"
         case .hookFailed(let type, let hook, let status):
             // `type` is the key: lxc.hook.TYPE or lxc.net.N.script.up/down.
             status.map { "\(type) \(hook) failed with status \($0)" } ?? "cannot run \(type) \(hook)"
