@@ -4,7 +4,11 @@
 set -euo pipefail
 scratch=$1 bin=$2
 cp -a /etc "$scratch/etc"; mount --bind "$scratch/etc" /etc
+# A sysfs of this netns (LXC looks for bridges under /sys/class/net), with the host's cgroup
+# hierarchies carried over (the limits run below needs them).
+mkdir -p "$scratch/cgroup"; mount --rbind /sys/fs/cgroup "$scratch/cgroup"
 mount -t tmpfs tmpfs /run; mount -t sysfs sysfs /sys; mount -t tmpfs tmpfs /home
+mount --rbind "$scratch/cgroup" /sys/fs/cgroup; umount -R "$scratch/cgroup"
 ip link set lo up; ip link add br0 type bridge; ip link set br0 up
 pfx=$scratch/usr; mkdir -p "$pfx/bin" "$pfx/libexec/lxc"; chmod 755 "$scratch" "$pfx" "$pfx/bin" "$pfx/libexec" "$pfx/libexec/lxc"
 install -o root -g root -m 4755 "$bin/newuidmap" "$bin/newgidmap" "$pfx/bin/"
@@ -49,12 +53,50 @@ hf --runs "$runs" --export-json "$out/stop.json" \
     -n "LXC stop -k" "lxc-stop -k -n lx" \
     -n "userbox stop -k" "userbox stop -k ub"
 $as sh -c 'lxc-stop -k -n lx; userbox stop -k ub' >/dev/null 2>&1 || true
-python3 - "$scratch" <<'PY'
+
+# The same with limits and hooks (issue 18): the user in per-user cgroups of every hierarchy (as the
+# seeds' hosts have it), each container with v1 memory, pids and cpu limits and a no-op hook at
+# every point both run, so the cgroup set-up and each hook's spawn are in the timing.
+source "$(cd "$(dirname "$0")" && pwd)/../tests/integration/support/user-cgroups.sh"
+tag=ubbench.$$
+make_user_cgroups_for boxbench
+trap 'remove_test_cgroups' EXIT
+limits="lxc.cgroup.memory.limit_in_bytes = 256M
+lxc.cgroup.pids.max = 200
+lxc.cgroup.cpu.shares = 512"
+hooks=""; for h in pre-start pre-mount mount autodev start-host start stop post-stop; do hooks+="lxc.hook.$h = /bin/true"$'\n'; done
+(cd /home/boxbench && $as lxc-create -n lx2 -t busybox >/dev/null 2>&1)
+printf '%s\n%s' "$limits" "$hooks" >> /home/boxbench/.local/share/lxc/lx2/config
+(cd /home/boxbench && $as userbox create ub2 --idmap 'u 0 2200000 65536' --idmap 'g 0 2200000 65536' \
+    --set lxc.net.0.type=veth --set lxc.net.0.link=br0 --set lxc.net.0.flags=up --set lxc.net.0.name=eth0 >/dev/null)
+printf '%s\n%s' "$limits" "$hooks" >> /home/boxbench/.local/share/userbox/ub2/config
+# hyperfine as the user from inside those cgroups (root moves the shell there, then becomes the user).
+incg() { bash -c 'for d in "$@"; do [ "$d" = -- ] && break; echo $$ > "$d/cgroup.procs"; shift; done; shift; exec "$@"' _ "${percg[@]}" -- "$@"; }
+# Once first, with logs: a side that cannot start with limits here is reported, not timed; and
+# both must really have the limit (read on the host while they run).
+if ! incg $as sh -c 'lxc-start -n lx2 -l INFO -o "$HOME/lx2.log" && lxc-attach -n lx2 -- true' >/dev/null 2>&1; then
+    echo "LXC cannot start lx2 with limits here:"; grep -E "ERROR|WARN" /home/boxbench/lx2.log | tail -8; exit 1
+fi
+if ! out1=$(incg $as sh -c 'userbox start ub2 && userbox attach ub2 -- true' 2>&1); then
+    echo "userbox cannot start ub2 with limits here: $out1"; exit 1
+fi
+mem=$(printf '%s\n' "${percg[@]}" | grep -m1 /memory/ || true)
+applied="LXC $(cat "$mem/lxc.payload.lx2/memory.limit_in_bytes" 2>/dev/null || echo none), userbox $(cat "$mem/lxc.payload.ub2/memory.limit_in_bytes" 2>/dev/null || echo none)"
+incg $as sh -c 'lxc-stop -k -n lx2; userbox stop -k ub2' >/dev/null 2>&1 || true
+incg $as hyperfine -N --runs "$runs" --export-json "$out/limits.json" \
+    --prepare "sh -c 'lxc-stop -k -n lx2 >/dev/null 2>&1; userbox stop -k ub2 >/dev/null 2>&1; true'" \
+    -n "LXC start+attach, limits and hooks" "sh -c 'lxc-start -n lx2 && lxc-attach -n lx2 -- true'" \
+    -n "userbox start+attach, limits and hooks" "sh -c 'userbox start ub2 >/dev/null && userbox attach ub2 -- true'" >/dev/null
+incg $as sh -c 'lxc-stop -k -n lx2; userbox stop -k ub2' >/dev/null 2>&1 || true
+sleep 0.5
+python3 - "$scratch" "$applied" <<'PY'
 import json, sys
 print()
+print(f"memory.limit_in_bytes of the payload cgroups (256M asked): {sys.argv[2]}")
 print("| userbox vs LXC 5.0.2 (busybox, veth, unprivileged) | LXC median | userbox median | ratio userbox/LXC |")
 print("|---|---:|---:|---:|")
-for f, label in [("start", "start -d, then attach -- true"), ("attach", "attach -- true"), ("stop", "stop -k")]:
+for f, label in [("start", "start -d, then attach -- true"), ("attach", "attach -- true"), ("stop", "stop -k"),
+                 ("limits", "start+attach with v1 limits and 8 hooks")]:
     r = json.load(open(f"{sys.argv[1]}/out/{f}.json"))["results"]
     t, o = r[0]["median"], r[1]["median"]
     print(f"| {label} | {t*1000:.1f} ms | {o*1000:.1f} ms | {o/t:.2f} |")

@@ -17,41 +17,8 @@ printf 'anna:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
 box=/home/anna/.local/share/userbox
 tag=ubtest.$$
 
-# The test's own cgroup in the hierarchy mounted at $1 (what we make goes below it, so nothing the
-# test did not make is touched).
-own_cgroup() {
-    local mp=$1 path ctrl
-    if [ "$(stat -f -c %T "$mp")" = cgroup2fs ]; then path=$(awk -F: '$1 == 0 {print $3}' /proc/self/cgroup)
-    else
-        ctrl=$(awk -v m="$mp" '$5 == m {for (i = 7; i <= NF; i++) if ($i == "-") {print $(i + 3); exit}}' /proc/self/mountinfo \
-            | tr ',' '\n' | grep -v -x -e rw -e ro -e xattr -e noprefix -e clone_children | paste -sd,)
-        path=$(awk -F: -v c="$ctrl" '$2 == c {print $3}' /proc/self/cgroup)
-    fi
-    echo "$mp${path%/}"
-}
-hierarchies() { awk '{for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2") print $5; break }}' /proc/self/mountinfo | while read -r mp; do [ -d "$mp" ] && [ "$(stat -f -c %T "$mp")" != tmpfs ] && echo "$mp"; done; }
-
-# Per-user cgroups as the seeds' hosts have them: .../user/anna in every hierarchy, owned by anna.
-percg=()
-make_user_cgroups() {
-    percg=()
-    local mp own d
-    for mp in $(hierarchies); do
-        own=$(own_cgroup "$mp"); d=$own/$tag/user/anna
-        mkdir -p "$d" || continue
-        for f in cpuset.cpus cpuset.mems; do
-            [ -e "$own/$tag/$f" ] || continue
-            cat "$own/$f" > "$own/$tag/$f"; cat "$own/$f" > "$own/$tag/user/$f"; cat "$own/$f" > "$d/$f"
-        done
-        chown anna: "$d"; for f in cgroup.procs tasks cgroup.subtree_control cgroup.threads; do [ -e "$d/$f" ] && chown anna: "$d/$f"; done
-        percg+=("$d")
-    done
-}
-remove_test_cgroups() {
-    local mp
-    for mp in $(hierarchies); do [ -d "$(own_cgroup "$mp")/$tag" ] && find "$(own_cgroup "$mp")/$tag" -depth -type d -exec rmdir {} + 2>/dev/null; done
-    true
-}
+source "$REPO/tests/integration/support/user-cgroups.sh"
+make_user_cgroups() { make_user_cgroups_for anna; }
 trap 'for c in c1 c2 c3; do ub stop -k $c >/dev/null 2>&1; done; sleep 0.3; remove_test_cgroups' EXIT
 # anna's commands from inside her cgroups (root moves the shell, then becomes anna).
 ub() {

@@ -74,7 +74,8 @@ tm kill-session -t t4
 pane t5 "userbox start -F k2"
 await t5 "Please press Enter"
 tm send-keys -t t5 C-a q
-check "Ctrl-a q detaches start -F, saying so" await t5 "detached from k2.s console; it keeps running" || screen t5 | sed "s/^/#   /"
+if await t5 "detached from k2.s console; it keeps running"; then ok "Ctrl-a q detaches start -F, saying so"
+else not_ok "Ctrl-a q detaches start -F, saying so" "$(screen t5)"; fi
 same "and the container runs on" "RUNNING" "$(ub ls --fancy -F name,state | awk '$1 == "k2" {print $2}')"
 ub stop -k k2
 check "its console socket goes with it" test ! -e $box/k2/console.sock

@@ -124,3 +124,19 @@ for point in pre-start pre-mount mount autodev start-host start; do
 done
 r=$(fails lxc.net.0.script.up "sh -c 'exit 7' --")
 check "so does a failing net up script (${r#*|*|*|})" grep -qE "^1\|STOPPED\|none\|.*lxc.net.0.script.up sh -c 'exit 7' -- failed with status 7" <<<"$r"
+
+# A start right after a stop waits for the old monitor's stop hooks instead of racing its clean-up
+# (which would remove the new monitor's files): the new pre-start hook must see the old post-stop
+# hook's mark.
+marks=/home/hk/marks; mkdir -p $marks; chown hk: $marks
+as userbox create s1 >/dev/null
+cat >> $box/s1/config <<C
+lxc.hook.post-stop = sh -c 'sleep 1; touch $marks/old-done' --
+lxc.hook.pre-start = sh -c 'if [ -e $marks/old-done ]; then echo after-old-monitor; else echo first; fi >> $marks/order' --
+C
+as userbox start s1 >/dev/null
+as userbox attach s1 -- kill -USR2 1
+for _ in $(seq 50); do [ "$(as userbox ls --fancy -F name,state | awk '$1 == "s1" {print $2}')" = STOPPED ] && break; sleep 0.1; done
+out=$(as userbox start s1 2>&1); rc=$?
+same "a start while the old monitor runs its post-stop hook waits for it ($out)" "0 first after-old-monitor" "$rc $(xargs < $marks/order)"
+as userbox stop -k s1

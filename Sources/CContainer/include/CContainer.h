@@ -35,6 +35,8 @@ enum { CCONTAINER_HOOK_PRE_MOUNT = 1, CCONTAINER_HOOK_MOUNT, CCONTAINER_HOOK_AUT
 typedef struct {
     int point;                     /* CCONTAINER_HOOK_* */
     const char *command;           /* run as /bin/sh -c COMMAND */
+    char *const *argv;             /* the same words when the shell would only split them: exec'd
+                                      directly (COMMAND through the shell if that fails); or NULL */
     char *const *envp;             /* its whole environment */
 } ccontainer_hook;
 

@@ -23,12 +23,16 @@ final class ConsoleServer {
     /// instead of being polled, which would report the hang-up at once, over and over.
     private var resting: Set<Int> = []
     private let log: Int32
+    /// The socket file's inode: at the end it is removed only if it is still ours.
+    private var socketInode: UInt64 = 0
     private var buffer = [UInt8](repeating: 0, count: 8192)
 
     /// The socket is made only when it can be; without one the console is still logged.
     init(directory: String, console: Int32, ttys: [Int32], log: Int32) {
         listener = ccontainer_listen_unix(directory, ContainerPaths.consoleSocketName)
         if listener < 0 { Monitor.log("warning: no console socket in \(directory): \(String(cString: strerror(errno))); userbox console will not connect") }
+        var info = stat()
+        if listener >= 0 && stat(directory + "/" + ContainerPaths.consoleSocketName, &info) == 0 { socketInode = UInt64(info.st_ino) }
         masters = [console] + ttys
         for fd in masters where fd >= 0 { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         self.log = log
@@ -155,7 +159,9 @@ final class ConsoleServer {
         if listener >= 0 {
             Glibc.close(listener)
             listener = -1
-            _ = unlink(directory + "/" + ContainerPaths.consoleSocketName)
+            let path = directory + "/" + ContainerPaths.consoleSocketName
+            var info = stat()
+            if stat(path, &info) == 0 && UInt64(info.st_ino) == socketInode { _ = unlink(path) }
         }
     }
 }

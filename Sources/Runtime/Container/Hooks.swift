@@ -33,6 +33,20 @@ enum Hooks {
         return words.joined(separator: " ")
     }
 
+    /// The words `sh -c "exec HOOK ARGS"` would exec, when the shell would do nothing but split
+    /// them: HOOK of plain words (no quotes, expansions, redirections or globs) whose first is a
+    /// path. Saves a shell per hook (LXC always starts one); anything else goes through the shell.
+    static func directArgv(_ hook: String, name: String, section: String, type: String, version: Int, arguments: [String]) -> [String]? {
+        let plain = hook.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == 0x2F || b == 0x2E || b == 0x5F || b == 0x2D || b == 0x2B || b == 0x2C || b == 0x3A || b == 0x40 || b == 0x25
+                || b == 0x20 || b == 0x09
+        }
+        let words = hook.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard plain, let first = words.first, first.contains("/") else { return nil }
+        return words + (version == 0 ? [name, section, type] : []) + arguments
+    }
+
     /// Version 1's per-hook variables (LXC sets them in its own environment, where they stay).
     static func versionVariables(section: String, type: String, version: Int, net: [String] = []) -> [(String, String)] {
         guard version == 1 else { return [] }
@@ -53,6 +67,8 @@ enum Hooks {
         let hook: String
         /// The whole shell command line.
         let command: String
+        /// Its words, when they can be exec'd without the shell.
+        let argv: [String]?
         let environment: [String]
     }
 
@@ -77,7 +93,10 @@ enum Hooks {
             setenv(key, value, 1)
         }
         let line = command(hook, name: container.name, section: section, type: type, version: config.hookVersion, arguments: arguments)
-        guard let result = Process.run(["/bin/sh", "-c", line], environment: currentEnvironment()) else {
+        let environment = currentEnvironment()
+        let direct = directArgv(hook, name: container.name, section: section, type: type, version: config.hookVersion, arguments: arguments)
+        guard let result = direct.flatMap({ Process.run($0, environment: environment) })
+                ?? Process.run(["/bin/sh", "-c", line], environment: environment) else {
             throw .hookFailed(type: what, hook: hook, status: nil)
         }
         if !result.output.isEmpty { Monitor.log("\(what) \(hook): \(result.output)") }
@@ -104,6 +123,7 @@ enum Hooks {
                 }
                 hooks.append(ChildHook(point: point, type: type, hook: hook,
                                        command: command(hook, name: container.name, section: "lxc", type: type, version: config.hookVersion, arguments: []),
+                                       argv: directArgv(hook, name: container.name, section: "lxc", type: type, version: config.hookVersion, arguments: []),
                                        environment: environment))
             }
         }

@@ -37,6 +37,8 @@ public enum Monitor {
         if readyFD >= 0 { close(readyFD) }
         supervise(container, started)
         releaseCgroups(cgroups, container)
+        // Last: while it exists with our pid, a new start waits for us (ContainerState.lingeringMonitor).
+        _ = unlink(container.paths.state)
         return 0
     }
 
@@ -291,7 +293,8 @@ public enum Monitor {
         let initArgv = strings.array(plan.initCommand)
         let envp = strings.array(plan.environment)
         var hooks = prepared.childHooks.map { hook in
-            ccontainer_hook(point: hook.point, command: strings.string(hook.command), envp: UnsafePointer(strings.array(hook.environment)))
+            ccontainer_hook(point: hook.point, command: strings.string(hook.command), argv: hook.argv.map { UnsafePointer(strings.array($0)) },
+                            envp: UnsafePointer(strings.array(hook.environment)))
         }
         let lsm = try SecurityModules.execLabel(for: config)
         var ttyPair: [Int32] = [-1, -1]
@@ -447,7 +450,6 @@ public enum Monitor {
         }
         server.close(directory: container.paths.directory)
         if consoleLog >= 0 { close(consoleLog) }
-        _ = unlink(container.paths.state)
         stopHooks(container, started)
         log("\(container.name) stopped")
     }

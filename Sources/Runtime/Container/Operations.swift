@@ -19,8 +19,21 @@ extension Container {
     /// container runs or why not. `commandLine`: this process is a short-lived command, which may
     /// move into the container's monitor cgroup so a cgroup2 base it shared can enable
     /// controllers (see `CgroupSet.create`); a program that lives on passes false.
+    /// A start right after a stop may find the old monitor still at its stop hooks: up to 10 s
+    /// for it to finish, then a refusal that says so.
+    func awaitPreviousMonitor() throws(RuntimeError) {
+        guard let monitor = ContainerState.lingeringMonitor(paths) else { return }
+        for _ in 0..<500 {
+            usleep(20_000)
+            // Gone, or a zombie its parent has yet to reap: done either way.
+            if ccontainer_start_time(monitor) == 0 { return }
+        }
+        throw .stillStopping(container: name, monitor: monitor)
+    }
+
     public func start(user: UserRecord, monitor launch: MonitorLaunch, commandLine: Bool = false) throws(RuntimeError) -> ContainerState {
         if isRunning { throw .alreadyRunning(name) }
+        try awaitPreviousMonitor()
         // The monitor checks the config (and says what is wrong); checking here too would only
         // put the same work twice on every start.
         guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }

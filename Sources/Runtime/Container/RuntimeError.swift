@@ -14,6 +14,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     case alreadyExists(container: String, lxcpath: String)
     case alreadyRunning(String)
     case notRunning(String)
+    /// Its init is gone, its monitor still runs the stop hooks and clean-up.
+    case stillStopping(container: String, monitor: Int32)
     /// It runs, and the operation needs it stopped.
     case running(String)
     /// The kernel refused to let the caller act on another user's container.
@@ -102,6 +104,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .cannotRun(let program): "cannot run \(program)"
         case .toolFailed(let what, let program, let status, let detail): "\(what) failed (\(program) exited with \(status)): \(detail)"
         case .userNicRefused(let index, let link, let detail): "lxc-user-nic refused lxc.net.\(index) on \(link): \(detail)"
+        case .stillStopping(let container, let monitor):
+            "\(container) is still stopping: its monitor (pid \(monitor)) runs the stop hooks and clean-up; try again when it is done"
         case .console(let container, let reason): "cannot connect to \(container)'s console: \(reason)"
         case .hookFailed(let type, let hook, let status):
             // `type` is the key: lxc.hook.TYPE or lxc.net.N.script.up/down.

@@ -47,6 +47,18 @@ public struct ContainerState: Equatable, Sendable {
         return state
     }
 
+    /// The monitor of a container whose init is gone but whose monitor still runs (its stop hooks
+    /// and clean-up), or nil: a new start must wait for it, or the old monitor's clean-up would
+    /// remove the new one's state, socket and cgroup record.
+    static func lingeringMonitor(_ paths: ContainerPaths) -> Int32? {
+        guard let bytes = try? Files.read(paths.state, followSymlinks: false, limit: 4096),
+              let state = ContainerState(parsing: String(decoding: bytes, as: UTF8.self)), state.monitorPID > 0,
+              ccontainer_start_time(state.monitorPID) != 0,
+              let comm = try? Files.read("/proc/\(state.monitorPID)/comm", followSymlinks: true, limit: 64) else { return nil }
+        // Only one of ours (a reused pid is someone else's process, not a monitor to wait for).
+        return String(decoding: comm, as: UTF8.self).hasPrefix("userbox") ? state.monitorPID : nil
+    }
+
     public func write(to paths: ContainerPaths) throws(RuntimeError) {
         // Readable by others: it holds only pids, and a refusal must come from the kernel's checks.
         do { try Files.replaceAtomically(paths.state, with: Array(serialized.utf8), attributes: .init(owner: nil, mode: 0o644), durable: false) } catch {
