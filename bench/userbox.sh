@@ -27,6 +27,18 @@ lxc.net.0.flags = up
 lxc.net.0.name = eth0
 CONF
 chown -R boxbench: /home/boxbench
+source "$(cd "$(dirname "$0")" && pwd)/../tests/integration/support/user-cgroups.sh"
+tag=ubbench.$$
+# Whatever happens, nothing this run started or made outlives it (bench/run also gives it a PID
+# namespace of its own).
+cleanup() {
+    set +e
+    [ -x "$scratch/asuser" ] && "$scratch/asuser" boxbench sh -c 'for c in lx lx2; do lxc-stop -k -n $c; done; for c in ub ub2; do userbox stop -k $c; done' >/dev/null 2>&1
+    # The monitors leave their cgroups last: wait until they are empty.
+    for _ in $(seq 50); do [ -z "$(find /sys/fs/cgroup/*/ -path "*/$tag/*" -name cgroup.procs -exec cat {} + 2>/dev/null)" ] && break; sleep 0.1; done
+    remove_test_cgroups
+}
+trap cleanup EXIT
 cc -O2 -o "$scratch/asuser" "$(cd "$(dirname "$0")" && pwd)/asuser.c"
 export ASUSER_PATH=$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin
 as="$scratch/asuser boxbench"
@@ -57,10 +69,7 @@ $as sh -c 'lxc-stop -k -n lx; userbox stop -k ub' >/dev/null 2>&1 || true
 # The same with limits and hooks (issue 18): the user in per-user cgroups of every hierarchy (as the
 # seeds' hosts have it), each container with v1 memory, pids and cpu limits and a no-op hook at
 # every point both run, so the cgroup set-up and each hook's spawn are in the timing.
-source "$(cd "$(dirname "$0")" && pwd)/../tests/integration/support/user-cgroups.sh"
-tag=ubbench.$$
 make_user_cgroups_for boxbench
-trap 'remove_test_cgroups' EXIT
 limits="lxc.cgroup.memory.limit_in_bytes = 256M
 lxc.cgroup.pids.max = 200
 lxc.cgroup.cpu.shares = 512"

@@ -411,7 +411,8 @@ int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child) {
 }
 
 int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop,
-                      const void *seccomp_filter, unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count) {
+                      const void *seccomp_filter, unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count,
+                      const char *lsm_exec_file, const char *lsm_exec_label) {
     static const char *names[] = { "user", "mnt", "pid", "uts", "ipc", "net", "cgroup" };
     int fds[7];
     char path[64];
@@ -440,6 +441,16 @@ int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned in
                     strerror(errno));
             break;
         }
+    }
+    /* As lxc-attach: the command runs under the container's label; unable to set it, not at all. */
+    if (lsm_exec_file && lsm_exec_label) {
+        int attr = open(lsm_exec_file, O_WRONLY | O_CLOEXEC);
+        size_t n = strlen(lsm_exec_label);
+        if (attr < 0 || write(attr, lsm_exec_label, n) != (ssize_t)n) {
+            dprintf(2, "userbox: cannot set the container's security label (%s) for the command: %s\n", lsm_exec_label, strerror(errno));
+            _exit(126);
+        }
+        close(attr);
     }
     /* The bounding set first: dropping needs CAP_SETPCAP, which a non-root uid lacks. */
     for (int cap = 0; cap < 64; cap++) if ((cap_drop >> cap) & 1) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);

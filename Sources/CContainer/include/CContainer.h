@@ -93,12 +93,14 @@ int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child);
 /* Enters every namespace of `pid` (user first), forks, and in the child becomes uid/gid inside,
    writes "0" into each of `cgroup_fds` (the container's cgroup.procs files, opened by the caller
    before: joins its cgroups), drops `cap_drop` from the bounding set, loads the container's
-   seccomp filter (if any, as lxc-attach does), chdirs to / and execs argv (execvp, PATH from
+   seccomp filter (if any, as lxc-attach does), writes the container's LSM label to
+   `lsm_exec_file` (if any: the command execs in init's confinement, or not at all), chdirs to / and execs argv (execvp, PATH from
    envp) with envp. The
    parent returns the child's pid (to wait for), or -1 with errno (EPERM when the caller does not
    own the container). */
 int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop,
-                      const void *seccomp_filter, unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count);
+                      const void *seccomp_filter, unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count,
+                      const char *lsm_exec_file, const char *lsm_exec_label);
 
 /* A pty for the console: returns the master (CLOEXEC) and stores the slave fd (not CLOEXEC: the
    container inherits it), or -1. */

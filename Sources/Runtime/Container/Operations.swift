@@ -106,6 +106,8 @@ extension Container {
         clinux_ignore_terminal_signals(1)
         defer { clinux_ignore_terminal_signals(0) }
         let seccomp = try config.seccompProfile.map { path throws(RuntimeError) in try SeccompPolicy.compile(file: path) }
+        // The label init runs under (refused, as at start, when the LSM is not there).
+        let lsm = try SecurityModules.execLabel(for: config)
         // Opened here, before the namespaces change: the child joins the container's cgroups
         // through them (the kernel checks the opener's rights).
         let cgroupFDs = (cgroups?.members ?? []).map { open($0.payload + "/cgroup.procs", O_WRONLY | O_NOFOLLOW | O_CLOEXEC) }.filter { $0 >= 0 }
@@ -115,7 +117,8 @@ extension Container {
             child = try valueOrErrno(retryOnInterrupt: false) {
                 (seccomp ?? []).withUnsafeBytes { filter in
                     ccontainer_attach(state.initPID, strings.array(command), strings.array(env), uid, gid, plan.capDrop,
-                                      seccomp == nil ? nil : filter.baseAddress, UInt16((seccomp?.count ?? 0) / 8), cgroupFDs, Int32(cgroupFDs.count))
+                                      seccomp == nil ? nil : filter.baseAddress, UInt16((seccomp?.count ?? 0) / 8), cgroupFDs, Int32(cgroupFDs.count),
+                                      lsm.map { strings.string($0.file) }, lsm.map { strings.string($0.label) })
                 }
             }
         } catch {
