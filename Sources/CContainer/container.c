@@ -551,17 +551,21 @@ static int unix_address(struct sockaddr_un *addr, int dirfd, const char *name) {
     return 0;
 }
 
-int ccontainer_listen_unix(const char *dir, const char *name) {
+/* A SOCK_SEQPACKET socket bound (listening) or connected at DIR/NAME, through a directory fd. */
+static int unix_socket_at(const char *dir, const char *name, int listening) {
     int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0) return -1;
     struct sockaddr_un addr;
     int fd = -1;
     if (unix_address(&addr, dirfd, name) != 0) goto fail;
-    unlinkat(dirfd, name, 0);
-    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (listening) unlinkat(dirfd, name, 0);
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | (listening ? SOCK_NONBLOCK : 0), 0);
     if (fd < 0) goto fail;
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) goto fail;
-    if (fchmodat(dirfd, name, 0600, 0) != 0 || listen(fd, 8) != 0) goto fail;
+    if (listening) {
+        if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || fchmodat(dirfd, name, 0600, 0) != 0 || listen(fd, 8) != 0) goto fail;
+    } else if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        goto fail;
+    }
     close(dirfd);
     return fd;
 fail:;
@@ -572,24 +576,9 @@ fail:;
     return -1;
 }
 
-int ccontainer_connect_unix(const char *dir, const char *name) {
-    int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) return -1;
-    struct sockaddr_un addr;
-    int fd = -1;
-    if (unix_address(&addr, dirfd, name) != 0) goto fail;
-    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (fd < 0) goto fail;
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) goto fail;
-    close(dirfd);
-    return fd;
-fail:;
-    int e = errno;
-    if (fd >= 0) close(fd);
-    close(dirfd);
-    errno = e;
-    return -1;
-}
+int ccontainer_listen_unix(const char *dir, const char *name) { return unix_socket_at(dir, name, 1); }
+
+int ccontainer_connect_unix(const char *dir, const char *name) { return unix_socket_at(dir, name, 0); }
 
 int ccontainer_accept(int listener) { return accept4(listener, NULL, NULL, SOCK_CLOEXEC); }
 
