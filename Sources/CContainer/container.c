@@ -304,7 +304,12 @@ static void child_main(const ccontainer_spec *spec, int go, int err, int switche
 
     if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0) fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 0);
     hooks_or_fail(spec, CCONTAINER_HOOK_PRE_MOUNT, err);
-    if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) != 0) fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 1);
+    if (spec->overlay_options) {
+        /* Mounted here, by the container's root in its own user and mount namespaces, as LXC does. */
+        if (mount("overlay", spec->rootfs, "overlay", 0, spec->overlay_options) != 0) fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 2);
+    } else if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) != 0) {
+        fail(err, CCONTAINER_STAGE_ROOT_MOUNT, 1);
+    }
     if (mount_dev(spec->rootfs) != 0) fail(err, CCONTAINER_STAGE_DEV, 0);
     char path[4096];
     if (spec->mount_proc) {

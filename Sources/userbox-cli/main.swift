@@ -17,7 +17,7 @@ struct Userbox: ParsableCommand {
             Exit status: 0 when done; 1 when refused or failed (the reason follows "userbox:" on stderr); \
             64 when the command line is wrong; attach exits with the command's status.
             """,
-        subcommands: [Create.self, Start.self, Attach.self, Stop.self, Console.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
+        subcommands: [Create.self, Copy.self, Start.self, Attach.self, Stop.self, Console.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
                       Autostart.self, ConfigCommand.self,
                       Admin.self, MonitorCommand.self])
 }
@@ -317,6 +317,38 @@ extension Userbox {
             for m in config.idmaps { line("Idmap:", "\(m.kind == .uid ? "u" : "g") \(m.inside) \(m.outside) \(m.count)") }
             line("Rootfs:", config.rootfs ?? "-")
             line("Console log:", container.paths.consoleLog)
+        }
+    }
+
+    struct Copy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy a stopped container (lxc-copy).",
+            discussion: "A dir copy copies the rootfs inside a user namespace with the container's ids (owners, modes, xattrs, ACLs, file capabilities, hard links and holes kept). -s makes an overlay clone: an empty upper layer over the source's rootfs, mounted when the clone starts; the source then cannot be destroyed until its clones are. The copy gets NEW as its hostname and new MAC addresses unless -K / -M.")
+        @OptionGroup var common: Common
+        @Flag(name: [.short, .customLong("snapshot")], help: "Copy-on-write: an overlay clone.") var snapshot = false
+        @Option(name: [.customShort("B"), .customLong("backingstorage")], help: ArgumentHelp("Storage of the copy: dir or overlay.", valueName: "TYPE"))
+        var backend: String?
+        @Flag(name: [.customShort("K"), .customLong("keepname")], help: "Keep the hostname.") var keepName = false
+        @Flag(name: [.customShort("M"), .customLong("keepmac")], help: "Keep the MAC addresses.") var keepMAC = false
+        @Option(name: [.short, .customLong("newpath")], help: ArgumentHelp("Containers directory of the copy (default: the source's).", valueName: "DIR"))
+        var newpath: String?
+        @Argument(help: "The container to copy.") var name: String
+        @Argument(help: "The new container's name.") var newName: String
+
+        func validate() throws {
+            if let backend, CopyOptions.Backend(rawValue: backend) == nil { throw ValidationError("-B takes dir or overlay (or btrfs), not '\(backend)'") }
+        }
+
+        func run() throws {
+            let container = try common.container(name)
+            let user = try me()
+            var options = CopyOptions()
+            options.snapshot = snapshot
+            options.backend = backend.flatMap(CopyOptions.Backend.init(rawValue:))
+            options.keepName = keepName
+            options.keepMAC = keepMAC
+            let copy = try attempt { () throws(RuntimeError) in try container.copy(as: newName, lxcpath: newpath, options: options, user: user) }
+            print("copied \(name) to \(copy.name)")
         }
     }
 

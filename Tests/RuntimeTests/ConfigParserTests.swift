@@ -97,7 +97,7 @@ import Testing
         #expect(config.mountEntries == [.init(source: "/srv", target: "srv", type: "none", options: ["bind", "create=dir"])])
         #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.hook.premount = /bin/true\n") }
         #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.mount.auto = cgroup-full:bogus\n") }
-        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.rootfs.path = btrfs:/x\n") }
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.rootfs.path = zfs:/x\n") }
     }
 
     @Test func initCommandsKeepQuotedWords() throws {
@@ -210,5 +210,33 @@ import Testing
         } catch {
             #expect(error.message.contains(message), "\(error.message)")
         }
+    }
+}
+
+@Suite struct RootfsPathTests {
+    @Test func lxcsForms() throws {
+        var config = try ConfigParser.parse("lxc.rootfs.path = dir:/a/rootfs\n")
+        #expect(config.rootfs == "/a/rootfs" && config.rootfsBackend == .dir)
+        config = try ConfigParser.parse("lxc.rootfs.path = /a/rootfs\n")
+        #expect(config.rootfs == "/a/rootfs" && config.rootfsBackend == .dir)
+        config = try ConfigParser.parse("lxc.rootfs.path = btrfs:/b/rootfs\n")
+        #expect(config.rootfs == "/b/rootfs" && config.rootfsBackend == .btrfs)
+        config = try ConfigParser.parse("lxc.rootfs.path = overlay:/base/rootfs:/web/overlay/delta\n")
+        #expect(config.rootfs == nil && config.rootfsBackend == .overlay(lowers: ["/base/rootfs"], upper: "/web/overlay/delta"))
+        #expect(config.overlayOptions == "lowerdir=/base/rootfs,upperdir=/web/overlay/delta,workdir=/web/overlay/work,userxattr")
+        config = try ConfigParser.parse("lxc.rootfs.path = overlayfs:/web/overlay/delta:/base/rootfs:/site/overlay/delta\n")
+        #expect(config.rootfsBackend == .overlay(lowers: ["/web/overlay/delta", "/base/rootfs"], upper: "/site/overlay/delta"))
+        #expect(config.overlayOptions?.hasPrefix("lowerdir=/web/overlay/delta:/base/rootfs,") == true)
+    }
+
+    @Test(arguments: ["overlay:/only", "overlay:relative:/up", "overlay:/a,b:/up", "zfs:/pool", "lvm:/dev/x"])
+    func refused(_ value: String) {
+        #expect(throws: ConfigError.self) { try ConfigParser.parse("lxc.rootfs.path = \(value)\n") }
+    }
+
+    @Test func aCopysMACKeepsTheVendorPart() {
+        let mac = MACAddress.randomizedTail("00:16:3e:12:34:56")
+        #expect(mac.hasPrefix("00:16:3e:") && mac.count == 17 && MACAddress.isTemplate(mac))
+        #expect((0..<8).map { _ in MACAddress.randomizedTail("00:16:3e:12:34:56") }.contains { $0 != "00:16:3e:12:34:56" })
     }
 }

@@ -42,6 +42,8 @@ typedef struct {
 
 typedef struct {
     const char *rootfs;            /* host path of the container's root */
+    const char *overlay_options;   /* non-NULL: an overlay with these options is mounted on rootfs
+                                      (lxc.rootfs.path = overlay:...) instead of binding it */
     const char *hostname;          /* NULL keeps the parent's */
     int console_fd;                /* pty slave, opened by the monitor (the container's root could
                                       not open it: it belongs to the user); -1: /dev/null */

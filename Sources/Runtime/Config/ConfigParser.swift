@@ -81,14 +81,7 @@ public enum ConfigParser {
             if value.isEmpty { config.idmaps = []; return }
             config.idmaps.append(try idmap(value))
         case "lxc.rootfs.path":
-            // `[type:]path`: only plain directories (type `dir` or none) are supported.
-            if let colon = value.firstIndex(of: ":"), !value.hasPrefix("/") {
-                let type = value[..<colon]
-                guard type == "dir" else { throw Problem("rootfs type \"\(type)\" is not supported (only directories)") }
-                config.rootfs = String(value[value.index(after: colon)...])
-            } else {
-                config.rootfs = value.isEmpty ? nil : value
-            }
+            try rootfsPath(value, into: &config)
         case "lxc.uts.name":
             guard value.utf8.count <= 64 else { throw Problem("lxc.uts.name is longer than 64 bytes") }
             config.hostname = value.isEmpty ? nil : value
@@ -234,6 +227,32 @@ public enum ConfigParser {
             throw Problem("invalid idmap \"\(value)\": the range runs past id 4294967295")
         }
         return .init(kind: fields[0] == "u" ? .uid : .gid, inside: numbers[0], outside: numbers[1], count: numbers[2])
+    }
+
+    /// `[dir:]PATH`, `btrfs:PATH`, `overlay:LOWER[:LOWER...]:UPPER` (LXC's forms; `overlayfs:` is
+    /// LXC's older name). Overlay paths become mount options, so `,` `:` and `\\` are refused in them.
+    static func rootfsPath(_ value: String, into config: inout ContainerConfig) throws(Problem) {
+        config.rootfsBackend = .dir
+        guard let colon = value.firstIndex(of: ":"), !value.hasPrefix("/") else {
+            config.rootfs = value.isEmpty ? nil : value
+            return
+        }
+        let type = value[..<colon], rest = String(value[value.index(after: colon)...])
+        switch type {
+        case "dir": config.rootfs = rest
+        case "btrfs":
+            config.rootfs = rest
+            config.rootfsBackend = .btrfs
+        case "overlay", "overlayfs":
+            let parts = rest.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 2, parts.allSatisfy({ $0.hasPrefix("/") && !$0.contains(",") && !$0.contains("\\") }) else {
+                throw Problem("invalid overlay rootfs \"\(value)\" (overlay:LOWER[:LOWER...]:UPPER, absolute paths without ',' or ':')")
+            }
+            config.rootfs = nil
+            config.rootfsBackend = .overlay(lowers: Array(parts.dropLast()), upper: parts[parts.count - 1])
+        default:
+            throw Problem("rootfs type \"\(type)\" is not available unprivileged (dir, overlay or btrfs)")
+        }
     }
 
     static func signalName(_ value: String) throws(Problem) -> String {

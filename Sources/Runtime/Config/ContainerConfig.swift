@@ -51,8 +51,23 @@ public struct ContainerConfig: Equatable, Sendable {
         }
     }
 
+    /// How lxc.rootfs.path stores the rootfs (LXC's `dir:`, `overlay:` and `btrfs:` forms).
+    public enum RootfsBackend: Equatable, Sendable {
+        /// A directory (plain path or `dir:PATH`): `rootfs` is it.
+        case dir
+        /// `overlay:LOWER[:LOWER...]:UPPER` (or `overlayfs:`): mounted at start, inside the
+        /// container's namespaces, on the container's own `rootfs` directory; the work directory
+        /// is `work` beside UPPER, as LXC lays it out (`overlay/delta`, `overlay/work`).
+        case overlay(lowers: [String], upper: String)
+        /// `btrfs:PATH`: a subvolume, used as a directory.
+        case btrfs
+    }
+
     public var idmaps: [IDMap] = []
+    /// The rootfs directory (dir and btrfs); nil for overlay, whose mount point is the container's
+    /// own `rootfs` directory.
     public var rootfs: String?
+    public var rootfsBackend: RootfsBackend = .dir
     public var hostname: String?
     public var networks: [Network] = []
     public var capabilities: CapabilityRule = .none
@@ -84,7 +99,7 @@ public struct ContainerConfig: Equatable, Sendable {
     public init() {}
 
     public static func == (a: ContainerConfig, b: ContainerConfig) -> Bool {
-        a.idmaps == b.idmaps && a.rootfs == b.rootfs && a.hostname == b.hostname && a.networks == b.networks
+        a.idmaps == b.idmaps && a.rootfs == b.rootfs && a.rootfsBackend == b.rootfsBackend && a.hostname == b.hostname && a.networks == b.networks
             && a.capabilities == b.capabilities && a.seccompProfile == b.seccompProfile
             && a.cgroupSettings == b.cgroupSettings
             && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks && a.hookVersion == b.hookVersion && a.ttyMax == b.ttyMax
@@ -99,6 +114,20 @@ public struct ContainerConfig: Equatable, Sendable {
     /// stop and destroy (see Monitor and README's Hooks).
     public static let hookNames: Set<String> = ["pre-start", "pre-mount", "mount", "autodev", "start-host", "start",
                                                 "stop", "post-stop", "destroy", "clone"]
+
+    /// The overlay mount's options, for an overlay rootfs: `userxattr` because the mount is made in a
+    /// user namespace (trusted.* xattrs are not available there; LXC omits it and breaks on
+    /// copy-up of some directories).
+    public var overlayOptions: String? {
+        guard case .overlay(let lowers, let upper) = rootfsBackend else { return nil }
+        return "lowerdir=\(lowers.joined(separator: ":")),upperdir=\(upper),workdir=\(ContainerConfig.overlayWork(upper)),userxattr"
+    }
+
+    /// The work directory of an overlay upper: `work` beside it.
+    public static func overlayWork(_ upper: String) -> String {
+        let parent = upper.split(separator: "/").dropLast().joined(separator: "/")
+        return "/" + parent + (parent.isEmpty ? "" : "/") + "work"
+    }
 
     /// The hooks configured for `type`, in order.
     public func hooks(_ type: String) -> [String] { hooks[type] ?? [] }

@@ -39,6 +39,16 @@ public enum MACAddress {
         return parts.count == 6 && parts.allSatisfy { $0.count == 2 && $0.allSatisfy { $0.isHexDigit || $0 == "x" || $0 == "X" } }
     }
 
+    /// A concrete address with the same first three bytes (the vendor part) and a random rest, for
+    /// a copy that must not share its source's MAC (lxc-copy without -M).
+    public static func randomizedTail(_ address: String) -> String {
+        let head = address.split(separator: ":").prefix(3).joined(separator: ":")
+        var generator = SystemRandomNumberGenerator()
+        let bytes = fill(head + ":xx:xx:xx", using: &generator)
+        let digits = Array("0123456789abcdef")
+        return bytes.map { String([digits[Int($0 >> 4)], digits[Int($0 & 0xF)]]) }.joined(separator: ":")
+    }
+
     public static func fill(_ template: String, using generator: inout some RandomNumberGenerator) -> [UInt8] {
         let digits = Array("0123456789abcdef")
         var text = ""

@@ -38,10 +38,19 @@ public struct Container: Sendable {
     /// the caller's subordinate ranges.
     public func check(user: UserRecord) throws(RuntimeError) -> ContainerConfig {
         let config = try loadConfig()
-        guard let rootfs = config.rootfs, rootfs.hasPrefix("/") else { throw .rootfsNotAbsolute(config: paths.config) }
-        var st = stat()
-        guard stat(rootfs, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { throw .rootfsNotDirectory(rootfs) }
-        try Container.checkReachable(rootfs, config: config)
+        var directories: [String]
+        if case .overlay(let lowers, let upper) = config.rootfsBackend {
+            // The mount point, the layers and the work directory all must be there and reachable.
+            directories = [paths.defaultRootfs] + lowers + [upper, ContainerConfig.overlayWork(upper)]
+        } else {
+            guard let rootfs = config.rootfs, rootfs.hasPrefix("/") else { throw .rootfsNotAbsolute(config: paths.config) }
+            directories = [rootfs]
+        }
+        for directory in directories {
+            var st = stat()
+            guard stat(directory, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { throw .rootfsNotDirectory(directory) }
+            try Container.checkReachable(directory, config: config)
+        }
         let subuid = try? SubIDStore(kind: .uid).readIfPresent()
         let subgid = try? SubIDStore(kind: .gid).readIfPresent()
         try IDMapCheck.verify(config, user: user, subuid: subuid ?? nil, subgid: subgid ?? nil)

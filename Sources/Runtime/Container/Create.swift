@@ -121,6 +121,8 @@ extension Container {
     /// the caller's on the host), then its directory.
     public func destroy(user: UserRecord, config knownConfig: ContainerConfig? = nil) throws(RuntimeError) {
         if isRunning { throw .running(name) }
+        let dependents = Dependencies.dependents(of: paths)
+        if !dependents.isEmpty { throw .hasDependents(container: name, dependents: dependents.map { $0.name }) }
         let config: ContainerConfig
         // Why lenient: a config with a key we do not know (or a typo) must not make a container
         // impossible to remove; only its idmap and rootfs matter here (lxc-destroy does the same).
@@ -132,12 +134,16 @@ extension Container {
             Hooks.exportEnvironment(self, config: config, rootfs: rootfs)
             try Hooks.run("destroy", config, self)
         }
-        if Files.exists(rootfs), let root = Container.rootIDs(of: config) {
+        if let root = Container.rootIDs(of: config) {
             let n = min(root.uidCount, root.gidCount)
             let usernsexec = try tool("usernsexec")
-            try Process.check([usernsexec, "-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1",
-                               "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1", "--remove", rootfs], what: "removing \(rootfs)")
+            // The rootfs, and an overlay clone's layers, belong to the container's ids.
+            for tree in [rootfs, paths.directory + "/overlay"] where Files.exists(tree) {
+                try Process.check([usernsexec, "-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1",
+                                   "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1", "--remove", tree], what: "removing \(tree)")
+            }
         }
+        Dependencies.remove(clone: paths)
         try Process.check(["/bin/rm", "-rf", "--", paths.directory], what: "removing \(paths.directory)")
         _ = unlink(paths.state)
     }

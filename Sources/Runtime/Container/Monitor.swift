@@ -306,6 +306,7 @@ public enum Monitor {
             hooks.withUnsafeMutableBufferPointer { hooks in (seccomp ?? []).withUnsafeBytes { filter in
                 var spec = ccontainer_spec()
                 spec.rootfs = strings.string(prepared.rootfs)
+                spec.overlay_options = config.overlayOptions.map(strings.string)
                 spec.hostname = config.hostname.map(strings.string)
                 spec.console_fd = prepared.console.slave
                 spec.console_path = strings.string(prepared.console.slavePath)
@@ -482,6 +483,8 @@ enum LaunchFailure {
         switch Int(stage) {
         case CCONTAINER_STAGE_IDS: return "cannot become root in the container: \(reason) (is id 0 mapped?)"
         case CCONTAINER_STAGE_HOSTNAME: return "cannot set the hostname: \(reason)"
+        case CCONTAINER_STAGE_ROOT_MOUNT where index == 2:
+            return "cannot mount the overlay rootfs on \(plan.rootfs): \(reason) (lower and upper directories must be readable by the container's root; the kernel must allow overlayfs in user namespaces, Linux 5.11+)"
         case CCONTAINER_STAGE_ROOT_MOUNT: return "cannot bind the rootfs \(plan.rootfs): \(reason)"
         case CCONTAINER_STAGE_PROC: return "cannot mount /proc: \(reason)"
         case CCONTAINER_STAGE_SYS: return "cannot mount /sys: \(reason)"

@@ -16,6 +16,9 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     case notRunning(String)
     /// Its init is gone, its monitor still runs the stop hooks and clean-up.
     case stillStopping(container: String, monitor: Int32)
+    /// Overlay clones (or snapshots) stand on it.
+    case hasDependents(container: String, dependents: [String])
+    case unsupportedCopy(String)
     /// It runs, and the operation needs it stopped.
     case running(String)
     /// The kernel refused to let the caller act on another user's container.
@@ -106,6 +109,9 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .userNicRefused(let index, let link, let detail): "lxc-user-nic refused lxc.net.\(index) on \(link): \(detail)"
         case .stillStopping(let container, let monitor):
             "\(container) is still stopping: its monitor (pid \(monitor)) runs the stop hooks and clean-up; try again when it is done"
+        case .hasDependents(let container, let dependents):
+            "\(container) has overlay clones on top of it: \(dependents.joined(separator: ", ")) (destroy them first; their lower layer is \(container)'s rootfs)"
+        case .unsupportedCopy(let reason): reason
         case .console(let container, let reason): "cannot connect to \(container)'s console: \(reason)"
         case .hookFailed(let type, let hook, let status):
             // `type` is the key: lxc.hook.TYPE or lxc.net.N.script.up/down.

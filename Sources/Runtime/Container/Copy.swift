@@ -1,0 +1,120 @@
+import Glibc
+import LinuxSys
+
+/// lxc-copy's options that userbox implements.
+public struct CopyOptions: Sendable {
+    public enum Backend: String, Sendable { case dir, overlay, btrfs }
+    /// `-s`: copy-on-write (an overlay clone of a dir or overlay container).
+    public var snapshot = false
+    /// `-B`: the new container's storage (default: the source's; overlay with `-s`).
+    public var backend: Backend?
+    /// `-K`: keep the hostname (lxc.uts.name).
+    public var keepName = false
+    /// `-M`: keep the MAC addresses (lxc.net.N.hwaddr).
+    public var keepMAC = false
+    public init() {}
+}
+
+extension Container {
+    /// lxc-copy: a new container NEW from this stopped one, in this containers directory or
+    /// `lxcpath`. A dir copy copies the rootfs inside a user namespace mapping the container's ids
+    /// (owners, modes, xattrs, ACLs, file capabilities, hard links and holes kept); an overlay
+    /// clone gets an empty upper layer over this one's rootfs (stacked on this one's layers when it
+    /// is an overlay itself) and is recorded as this one's dependent. The new container is built in
+    /// `.NEW.partial` and renamed into place last: an interrupted copy leaves nothing `ls` shows,
+    /// and the next copy to that name removes the leftover.
+    public func copy(as newName: String, lxcpath newLxcpath: String? = nil, options: CopyOptions, user: UserRecord) throws(RuntimeError) -> Container {
+        guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
+        if isRunning { throw .running(name) }
+        let config = try loadConfig()
+        let target = try Container(name: newName, lxcpath: newLxcpath ?? paths.lxcpath)
+        guard !target.exists else { throw .alreadyExists(container: newName, lxcpath: target.paths.lxcpath) }
+        guard let root = Container.rootIDs(of: config) else { throw .idmapNoRoot(kind: nil) }
+
+        let sourceIsOverlay: Bool
+        if case .overlay = config.rootfsBackend { sourceIsOverlay = true } else { sourceIsOverlay = false }
+        let backend = options.backend ?? (options.snapshot || sourceIsOverlay ? .overlay : .dir)
+        switch (backend, sourceIsOverlay) {
+        case (.btrfs, _): throw .unsupportedCopy("btrfs copies are not available yet; use -B dir or -s (overlay)")
+        case (.dir, true): throw .unsupportedCopy("a dir copy of an overlay container is not available yet; use -s (an overlay clone of it)")
+        default: break
+        }
+
+        let staging = target.paths.lxcpath + "/." + newName + ".partial"
+        let final = target.paths
+        let n = min(root.uidCount, root.gidCount)
+        let usernsexec = try tool("usernsexec")
+        let maps = ["-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1", "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1"]
+        // A leftover of an interrupted copy to this name: its files belong to the container's ids.
+        if Files.exists(staging) {
+            try Process.check([usernsexec] + maps + ["--remove", staging], what: "removing the unfinished copy \(staging)")
+        }
+        try Directories.make(target.paths.lxcpath, mode: 0o755)
+        do { _ = try valueOrErrno { mkdir(staging, 0o755) } } catch { throw .system(SystemError("create", staging, error)) }
+
+        let rootfsValue: String
+        switch backend {
+        case .dir:
+            let source = config.rootfs ?? paths.defaultRootfs
+            try Process.check([usernsexec] + maps + ["--", "/bin/cp", "-a", "--sparse=always", "--", source, staging + "/rootfs"],
+                              what: "copying the rootfs of \(name)")
+            rootfsValue = "dir:" + final.defaultRootfs
+        case .overlay, .btrfs:
+            let lowers: [String]
+            if case .overlay(let sourceLowers, let upper) = config.rootfsBackend { lowers = [upper] + sourceLowers } else { lowers = [config.rootfs ?? paths.defaultRootfs] }
+            for dir in ["rootfs", "overlay", "overlay/delta", "overlay/work"] {
+                do { _ = try valueOrErrno { mkdir(staging + "/" + dir, 0o755) } } catch { throw .system(SystemError("create", staging + "/" + dir, error)) }
+            }
+            // The upper layer's root is the merged root: the lower's owner and mode.
+            var lowerInfo = stat()
+            let topMode = String(stat(lowers[0], &lowerInfo) == 0 ? lowerInfo.st_mode & 0o7777 : 0o755, radix: 8)
+            try Process.check([usernsexec] + maps + ["--", "/bin/sh", "-c", "chown 0:0 \"$1/rootfs\" \"$1/overlay/delta\" \"$1/overlay/work\" && chmod \"$2\" \"$1/overlay/delta\"",
+                                                        "sh", staging, topMode], what: "giving the overlay layers to the container's root")
+            rootfsValue = "overlay:" + lowers.joined(separator: ":") + ":" + final.directory + "/overlay/delta"
+        }
+
+        var replacements: [String: String] = ["lxc.rootfs.path": rootfsValue]
+        if !options.keepName { replacements["lxc.uts.name"] = newName }
+        let text = ConfigText.rewrite(try configText(), replacing: replacements, hwaddr: options.keepMAC ? nil : { MACAddress.randomizedTail($0) })
+        do { try Files.replaceAtomically(staging + "/config", with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
+
+        if backend == .overlay {
+            try Dependencies.write([.init(lxcpath: paths.lxcpath, name: name)], to: staging + "/lxc_rdepends")
+            try Dependencies.add(clone: final, to: paths)
+        }
+        do { _ = try valueOrErrno { rename(staging, final.directory) } } catch { throw .system(SystemError("move into place", staging, error)) }
+        return target
+    }
+
+    /// The config file's text as written (includes and comments kept).
+    func configText() throws(RuntimeError) -> String {
+        do { return String(decoding: try Files.read(paths.config, followSymlinks: true, limit: 1 << 20), as: UTF8.self) } catch { throw .system(error) }
+    }
+}
+
+/// Edits of a config file's text that keep everything else as it was.
+enum ConfigText {
+    /// Each key in `replacing` gets the given value at its first line (later lines of it dropped);
+    /// `hwaddr`, when given, maps each concrete lxc.net.N.hwaddr to a new one.
+    static func blankTrimmed(_ s: String) -> String { String(decoding: ConfigParser.trimmed(Array(s.utf8)[...]), as: UTF8.self) }
+
+    static func rewrite(_ text: String, replacing: [String: String], hwaddr: ((String) -> String)?) -> String {
+        var out = "", done: Set<String> = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            let key = parts.first.map { blankTrimmed(String($0)) } ?? ""
+            if let value = replacing[key] {
+                if !done.contains(key) { out += "\(key) = \(value)\n"; done.insert(key) }
+                continue
+            }
+            if let hwaddr, key.hasPrefix("lxc.net."), key.hasSuffix(".hwaddr"), parts.count == 2 {
+                let value = blankTrimmed(String(parts[1]))
+                if !MACAddress.isTemplate(value) || !value.contains("x") { out += "\(key) = \(hwaddr(value))\n"; continue }
+            }
+            out += line + "\n"
+        }
+        if out.hasSuffix("\n\n") { out.removeLast() }
+        for (key, value) in replacing where !done.contains(key) { out += "\(key) = \(value)\n" }
+        return out
+    }
+}

@@ -1,0 +1,62 @@
+# Copies and overlay clones (lxc-copy; issue 15), as an unprivileged user: a dir copy keeps every
+# kind of file metadata; overlay clones stack (seed post 8's base -> web -> mysite); a container
+# with clones on top cannot be destroyed; an interrupted copy leaves nothing usable.
+pfx=$(userbox_prefix)
+useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 olga; chmod 755 /home/olga
+printf 'olga:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
+as() { (cd /home/olga && setpriv --reuid=olga --regid=olga --init-groups env -i HOME=/home/olga USER=olga PATH="$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin" "$@"); }
+ub() { as userbox "$@"; }
+box=/home/olga/.local/share/userbox
+# Runs a command inside the container's user namespace on the host's view of its files.
+inside() { as usernsexec -m u:0:2000000:65536 -m g:0:2000000:65536 -- "$@"; }
+
+ub create base >/dev/null || not_ok "create base"
+# Metadata a copy must keep: a user xattr, an ACL, a file capability, a hard link, a hole, owners.
+inside sh -c "cd $box/base/rootfs && echo data > meta && setfattr -n user.note -v kept meta && setfacl -m u:1000:rw meta \
+    && cp bin/busybox pingish && setcap cap_net_raw+ep pingish && ln meta meta.link && truncate -s 10M sparse && chown 1000:1000 sparse"
+meta() { inside sh -c "cd $1 && stat -c '%n %u:%g %a %h' meta sparse && getfattr -n user.note --only-values meta && echo && getfacl -cn meta 2>/dev/null | grep ^user:1000 && getcap pingish | sed 's/.* //' && du -k sparse | cut -f1"; }
+orig=$(meta $box/base/rootfs)
+check "the source has the metadata ($(tr '\n' ' ' <<<"$orig"))" grep -q "cap_net_raw=ep" <<<"$orig"
+
+out=$(ub copy base plain 2>&1); rc=$?
+same "a dir copy ($out)" 0 "$rc"
+same "keeps owners, modes, hard links, xattrs, ACLs, file capabilities and holes" "$orig" "$(meta $box/plain/rootfs)"
+same "and gets its own hostname" "lxc.uts.name = plain" "$(grep '^lxc.uts.name' $box/plain/config)"
+same "its rootfs is its own" "lxc.rootfs.path = dir:$box/plain/rootfs" "$(grep '^lxc.rootfs.path' $box/plain/config)"
+
+out=$(ub copy -s base web 2>&1); rc=$?
+same "an overlay clone of base ($out)" 0 "$rc"
+same "its rootfs is an overlay on base's" "lxc.rootfs.path = overlay:$box/base/rootfs:$box/web/overlay/delta" "$(grep '^lxc.rootfs.path' $box/web/config)"
+out=$(ub copy -s web mysite 2>&1); rc=$?
+same "an overlay clone of the overlay clone ($out)" 0 "$rc"
+same "stacks on both layers" "lxc.rootfs.path = overlay:$box/web/overlay/delta:$box/base/rootfs:$box/mysite/overlay/delta" \
+    "$(grep '^lxc.rootfs.path' $box/mysite/config)"
+ub start mysite >/dev/null || { not_ok "mysite starts"; tail -5 $box/mysite/userbox.log; }
+same "mysite starts, with its own hostname" "mysite" "$(ub attach mysite -- hostname)"
+same "and sees base's files" "data" "$(ub attach mysite -- cat /meta)"
+ub attach mysite -- sh -c 'echo mine > /etc/motd; rm /meta; mkdir -p /srv/x && echo y > /srv/x/f'
+same "its changes land in its own layer" "mine" "$(inside cat $box/mysite/overlay/delta/etc/motd)"
+check "and never reach web or base" test ! -e $box/base/rootfs/etc/motd -a ! -e $box/web/overlay/delta/etc/motd -a -e $box/base/rootfs/meta
+same "files keep the container's ids on the host (upper layer)" "2000000:2000000" "$(stat -c %u:%g $box/mysite/overlay/delta/etc/motd)"
+ub stop -k mysite
+
+out=$(ub destroy base 2>&1); rc=$?
+check "destroying base is refused while clones stand on it, naming them ($out)" \
+    test "$rc" = 1 -a -n "$(grep -E 'base has overlay clones on top of it: web' <<<"$out")"
+out=$(ub destroy web 2>&1)
+check "so is web, which has mysite ($out)" grep -q "web has overlay clones on top of it: mysite" <<<"$out"
+ub destroy mysite && ub destroy web >/dev/null; rc=$?
+same "once the clones are gone, the origin goes" "0 0 0" "$rc $(ub destroy base >/dev/null; echo $?) $(ls $box | grep -c '^base$')"
+check "destroying an overlay clone left the layers below it alone" test -d $box/plain/rootfs
+
+# An interrupted copy: killed once it is under way, it leaves nothing ls shows, and the next copy
+# to that name finishes.
+inside sh -c "mkdir $box/plain/rootfs/many && cd $box/plain/rootfs/many && seq 1 20000 | xargs touch"
+ub copy plain c1 >/dev/null 2>&1 & cp_pid=$!
+for _ in $(seq 200); do [ -d $box/.c1.partial/rootfs/many ] && break; sleep 0.01; done
+pkill -KILL -f "cp -a --sparse=always -- $box/plain/rootfs"; kill -9 $cp_pid 2>/dev/null; wait $cp_pid 2>/dev/null
+check "the copy was killed while copying" test -d $box/.c1.partial
+check "a copy killed midway is not a container ($(ls $box | xargs))" test ! -e $box/c1 -a -z "$(ub ls | grep '^c1$')"
+out=$(ub copy plain c1 2>&1); rc=$?
+same "copying again to that name works ($out)" "0 c1 20000" "$rc $(ls $box | grep '^c1$') $(ls $box/c1/rootfs/many | wc -l)"
+check "and leaves no partial directory" test -z "$(ls -a $box | grep partial)"
