@@ -17,7 +17,7 @@ struct Userbox: ParsableCommand {
             Exit status: 0 when done; 1 when refused or failed (the reason follows "userbox:" on stderr); \
             64 when the command line is wrong; attach exits with the command's status.
             """,
-        subcommands: [Create.self, Copy.self, Start.self, Attach.self, Stop.self, Console.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
+        subcommands: [Create.self, Copy.self, Snapshot.self, Start.self, Attach.self, Stop.self, Console.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
                       Autostart.self, ConfigCommand.self,
                       Admin.self, MonitorCommand.self])
 }
@@ -349,6 +349,52 @@ extension Userbox {
             options.keepMAC = keepMAC
             let copy = try attempt { () throws(RuntimeError) in try container.copy(as: newName, lxcpath: newpath, options: options, user: user) }
             print("copied \(name) to \(copy.name)")
+        }
+    }
+
+    struct Snapshot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Snapshot a stopped container, list, restore or remove its snapshots (lxc-snapshot).",
+            discussion: "Snapshots live in NAME/snaps/snapN. A dir container's snapshot is a full copy (an overlay clone of it snapshots cheaply); an overlay container's copies its upper layer. -r restores into NAME (stopped; its snapshots stay) or into a new container.")
+        @OptionGroup var common: Common
+        @Option(name: [.short, .customLong("comment")], help: ArgumentHelp("A file whose text is kept with the new snapshot.", valueName: "FILE"))
+        var comment: String?
+        @Flag(name: [.customShort("L"), .customLong("list")], help: "List the snapshots.") var list = false
+        @Flag(name: [.customShort("C"), .customLong("showcomments")], help: "With -L, show each comment.") var showComments = false
+        @Option(name: [.short, .customLong("restore")], help: ArgumentHelp("Restore this snapshot.", valueName: "SNAP")) var restore: String?
+        @Option(name: [.customShort("N"), .customLong("newname")], help: ArgumentHelp("With -r, into a new container.", valueName: "NEW")) var newName: String?
+        @Option(name: [.short, .customLong("destroy")], help: ArgumentHelp("Remove this snapshot, or ALL.", valueName: "SNAP")) var destroy: String?
+        @Argument var name: String
+        @Argument(help: "With -r: the new container's name (as -N).") var restoreInto: String?
+
+        func validate() throws {
+            if [list, restore != nil, destroy != nil].filter({ $0 }).count > 1 { throw ValidationError("-L, -r and -d exclude each other") }
+            if restoreInto != nil && restore == nil { throw ValidationError("a second name only goes with -r SNAP") }
+        }
+
+        func run() throws {
+            let container = try common.container(name)
+            let user = try me()
+            if list {
+                let snaps = container.snapshots()
+                if snaps.isEmpty { print("No snapshots") }
+                for snap in snaps {
+                    print("\(snap.name) (\(snap.lxcpath)) \(snap.timestamp)")
+                    if showComments, let text = snap.comment { print(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
+                }
+            } else if let restore {
+                try attempt { () throws(RuntimeError) in try container.restore(snapshot: restore, as: newName ?? restoreInto, user: user) }
+            } else if let destroy {
+                try attempt { () throws(RuntimeError) in try container.destroySnapshot(destroy, user: user) }
+            } else {
+                var text: String?
+                if let comment {
+                    guard let bytes = try? Files.read(comment, followSymlinks: true, limit: 1 << 16) else { throw Failure("cannot read the comment file \(comment)") }
+                    text = String(decoding: bytes, as: UTF8.self)
+                }
+                let snap = try attempt { () throws(RuntimeError) in try container.snapshot(comment: text, user: user) }
+                print(snap)
+            }
         }
     }
 

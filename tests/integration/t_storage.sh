@@ -60,3 +60,37 @@ check "a copy killed midway is not a container ($(ls $box | xargs))" test ! -e $
 out=$(ub copy plain c1 2>&1); rc=$?
 same "copying again to that name works ($out)" "0 c1 20000" "$rc $(ls $box | grep '^c1$') $(ls $box/c1/rootfs/many | wc -l)"
 check "and leaves no partial directory" test -z "$(ls -a $box | grep partial)"
+
+# Snapshots (lxc-snapshot): change a file, restore, the file is back, bytes and owner.
+inside sh -c "echo original > $box/plain/rootfs/etc/motd && chown 1000:1000 $box/plain/rootfs/etc/motd"
+echo "before the upgrade" > $WORK/comment; chmod 644 $WORK/comment
+same "snapshot of a dir container (with a comment)" "snap0" "$(ub snapshot plain -c $WORK/comment)"
+inside sh -c "echo changed > $box/plain/rootfs/etc/motd && chown 0:0 $box/plain/rootfs/etc/motd"
+list=$(ub snapshot plain -L -C)
+check "listed as lxc-snapshot lists it, with its comment ($list)" \
+    grep -qzE "^snap0 \($box/plain/snaps\) [0-9]{4}:[0-9]{2}:[0-9]{2} [0-9:]{8}.before the upgrade" <<<"$list"
+out=$(ub destroy plain 2>&1)
+check "a container with snapshots is not destroyed ($out)" grep -q "plain has snapshots: snap0" <<<"$out"
+ub snapshot plain -r snap0; rc=$?
+same "restore into the container itself: the file is back, bytes and owner" "0 original 2001000:2001000" \
+    "$rc $(cat $box/plain/rootfs/etc/motd) $(stat -c %u:%g $box/plain/rootfs/etc/motd)"
+same "and its snapshots stay" "snap0" "$(ub snapshot plain -L | cut -d' ' -f1)"
+ub snapshot plain -r snap0 restored >/dev/null; rc=$?
+same "restore to a new name" "0 original lxc.uts.name = restored" "$rc $(cat $box/restored/rootfs/etc/motd) $(grep '^lxc.uts.name' $box/restored/config)"
+ub start restored >/dev/null || tail -3 $box/restored/userbox.log
+same "which starts" "original" "$(ub attach restored -- cat /etc/motd)"
+ub stop -k restored
+
+# An overlay container's snapshot copies its upper layer only.
+ub copy -s plain ov >/dev/null
+inside sh -c "mkdir -p $box/ov/overlay/delta/root && echo v1 > $box/ov/overlay/delta/root/state"
+same "snapshot of an overlay container" "snap0" "$(ub snapshot ov)"
+check "it holds a copy of the upper layer over the same lower" grep -q "^lxc.rootfs.path = overlay:$box/plain/rootfs:$box/ov/snaps/snap0/overlay/delta$" $box/ov/snaps/snap0/config
+inside sh -c "echo v2 > $box/ov/overlay/delta/root/state"
+ub snapshot ov -r snap0
+same "restored: the upper layer's file is back" "v1" "$(inside cat $box/ov/overlay/delta/root/state)"
+ub start ov >/dev/null || tail -3 $box/ov/userbox.log
+same "and the container starts with it" "v1" "$(ub attach ov -- cat /root/state)"
+ub stop -k ov
+ub snapshot ov -d ALL; ub snapshot plain -d snap0
+same "snapshots removed (-d ALL, -d snap0)" "No snapshots No snapshots" "$(ub snapshot ov -L) $(ub snapshot plain -L)"

@@ -39,9 +39,27 @@ extension Container {
         case (.dir, true): throw .unsupportedCopy("a dir copy of an overlay container is not available yet; use -s (an overlay clone of it)")
         default: break
         }
+        try duplicate(config, root: root, to: target.paths, layout: backend == .dir ? .full : .overlayClone,
+                      keepName: options.keepName, keepMAC: options.keepMAC, user: user)
+        return target
+    }
 
-        let staging = target.paths.lxcpath + "/." + newName + ".partial"
-        let final = target.paths
+    /// How `duplicate` lays out the new rootfs.
+    enum Layout {
+        /// A full copy of a dir rootfs.
+        case full
+        /// An empty upper layer over this container's rootfs (and its layers): a dependent clone.
+        case overlayClone
+        /// An overlay with a copy of this container's upper layer over the same lowers (a snapshot
+        /// of an overlay container, and its restore).
+        case deltaCopy
+    }
+
+    /// Builds `final` from this container in `.NAME.partial` beside it and renames it into place
+    /// last; `extra` files (a snapshot's timestamp and comment) go in before the rename.
+    func duplicate(_ config: ContainerConfig, root: (uid: UInt32, gid: UInt32, uidCount: UInt32, gidCount: UInt32), to final: ContainerPaths,
+                   layout: Layout, keepName: Bool, keepMAC: Bool, user: UserRecord, extra: [(String, [UInt8])] = []) throws(RuntimeError) {
+        let staging = final.lxcpath + "/." + final.name + ".partial"
         let n = min(root.uidCount, root.gidCount)
         let usernsexec = try tool("usernsexec")
         let maps = ["-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1", "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1"]
@@ -49,41 +67,60 @@ extension Container {
         if Files.exists(staging) {
             try Process.check([usernsexec] + maps + ["--remove", staging], what: "removing the unfinished copy \(staging)")
         }
-        try Directories.make(target.paths.lxcpath, mode: 0o755)
+        try Directories.make(final.lxcpath, mode: 0o755)
         do { _ = try valueOrErrno { mkdir(staging, 0o755) } } catch { throw .system(SystemError("create", staging, error)) }
+        func copyTree(_ source: String, _ destination: String) throws(RuntimeError) {
+            try Process.check([usernsexec] + maps + ["--", "/bin/cp", "-a", "--sparse=always", "--", source, destination], what: "copying \(source)")
+        }
 
         let rootfsValue: String
-        switch backend {
-        case .dir:
-            let source = config.rootfs ?? paths.defaultRootfs
-            try Process.check([usernsexec] + maps + ["--", "/bin/cp", "-a", "--sparse=always", "--", source, staging + "/rootfs"],
-                              what: "copying the rootfs of \(name)")
+        switch layout {
+        case .full:
+            try copyTree(config.rootfs ?? paths.defaultRootfs, staging + "/rootfs")
             rootfsValue = "dir:" + final.defaultRootfs
-        case .overlay, .btrfs:
-            let lowers: [String]
-            if case .overlay(let sourceLowers, let upper) = config.rootfsBackend { lowers = [upper] + sourceLowers } else { lowers = [config.rootfs ?? paths.defaultRootfs] }
-            for dir in ["rootfs", "overlay", "overlay/delta", "overlay/work"] {
+        case .overlayClone, .deltaCopy:
+            var lowers: [String]
+            var sourceUpper: String?
+            if case .overlay(let sourceLowers, let upper) = config.rootfsBackend {
+                lowers = layout == .overlayClone ? [upper] + sourceLowers : sourceLowers
+                sourceUpper = upper
+            } else {
+                lowers = [config.rootfs ?? paths.defaultRootfs]
+            }
+            for dir in ["rootfs", "overlay"] {
                 do { _ = try valueOrErrno { mkdir(staging + "/" + dir, 0o755) } } catch { throw .system(SystemError("create", staging + "/" + dir, error)) }
             }
-            // The upper layer's root is the merged root: the lower's owner and mode.
-            var lowerInfo = stat()
-            let topMode = String(stat(lowers[0], &lowerInfo) == 0 ? lowerInfo.st_mode & 0o7777 : 0o755, radix: 8)
-            try Process.check([usernsexec] + maps + ["--", "/bin/sh", "-c", "chown 0:0 \"$1/rootfs\" \"$1/overlay/delta\" \"$1/overlay/work\" && chmod \"$2\" \"$1/overlay/delta\"",
-                                                        "sh", staging, topMode], what: "giving the overlay layers to the container's root")
+            if layout == .deltaCopy, let sourceUpper {
+                try copyTree(sourceUpper, staging + "/overlay/delta")
+                do { _ = try valueOrErrno { mkdir(staging + "/overlay/work", 0o755) } } catch { throw .system(SystemError("create", staging + "/overlay/work", error)) }
+                try Process.check([usernsexec] + maps + ["--", "/bin/chown", "0:0", staging + "/rootfs", staging + "/overlay/work"],
+                                  what: "giving the overlay layers to the container's root")
+            } else {
+                for dir in ["overlay/delta", "overlay/work"] {
+                    do { _ = try valueOrErrno { mkdir(staging + "/" + dir, 0o755) } } catch { throw .system(SystemError("create", staging + "/" + dir, error)) }
+                }
+                // The upper layer's root is the merged root: the lower's owner and mode.
+                var lowerInfo = stat()
+                let topMode = String(stat(lowers[0], &lowerInfo) == 0 ? lowerInfo.st_mode & 0o7777 : 0o755, radix: 8)
+                try Process.check([usernsexec] + maps + ["--", "/bin/sh", "-c", "chown 0:0 \"$1/rootfs\" \"$1/overlay/delta\" \"$1/overlay/work\" && chmod \"$2\" \"$1/overlay/delta\"",
+                                                            "sh", staging, topMode], what: "giving the overlay layers to the container's root")
+            }
+            if lowers.isEmpty { lowers = [paths.defaultRootfs] }
             rootfsValue = "overlay:" + lowers.joined(separator: ":") + ":" + final.directory + "/overlay/delta"
         }
 
         var replacements: [String: String] = ["lxc.rootfs.path": rootfsValue]
-        if !options.keepName { replacements["lxc.uts.name"] = newName }
-        let text = ConfigText.rewrite(try configText(), replacing: replacements, hwaddr: options.keepMAC ? nil : { MACAddress.randomizedTail($0) })
+        if !keepName { replacements["lxc.uts.name"] = final.name }
+        let text = ConfigText.rewrite(try configText(), replacing: replacements, hwaddr: keepMAC ? nil : { MACAddress.randomizedTail($0) })
         do { try Files.replaceAtomically(staging + "/config", with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
-
-        if backend == .overlay {
+        for (file, bytes) in extra {
+            do { try Files.replaceAtomically(staging + "/" + file, with: bytes, attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
+        }
+        if layout == .overlayClone {
             try Dependencies.write([.init(lxcpath: paths.lxcpath, name: name)], to: staging + "/lxc_rdepends")
             try Dependencies.add(clone: final, to: paths)
         }
         do { _ = try valueOrErrno { rename(staging, final.directory) } } catch { throw .system(SystemError("move into place", staging, error)) }
-        return target
     }
 
     /// The config file's text as written (includes and comments kept).

@@ -123,6 +123,8 @@ extension Container {
         if isRunning { throw .running(name) }
         let dependents = Dependencies.dependents(of: paths)
         if !dependents.isEmpty { throw .hasDependents(container: name, dependents: dependents.map { $0.name }) }
+        let snaps = snapshots()
+        if !snaps.isEmpty { throw .hasSnapshots(container: name, snapshots: snaps.map { $0.name }) }
         let config: ContainerConfig
         // Why lenient: a config with a key we do not know (or a typo) must not make a container
         // impossible to remove; only its idmap and rootfs matter here (lxc-destroy does the same).
@@ -138,7 +140,7 @@ extension Container {
             let n = min(root.uidCount, root.gidCount)
             let usernsexec = try tool("usernsexec")
             // The rootfs, and an overlay clone's layers, belong to the container's ids.
-            for tree in [rootfs, paths.directory + "/overlay"] where Files.exists(tree) {
+            for tree in [rootfs, paths.directory + "/overlay", paths.directory + "/.restore"] where Files.exists(tree) {
                 try Process.check([usernsexec, "-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1",
                                    "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1", "--remove", tree], what: "removing \(tree)")
             }

@@ -33,9 +33,13 @@ public enum Monitor {
             report("ERR \(error)")
             return 1
         }
+        // The console socket before the OK: a `console` right after `start` (start -F) must find it.
+        let consoleLog = open(container.paths.consoleLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let server = ConsoleServer(directory: container.paths.directory, console: started.consoleMaster, ttys: started.ttys, log: consoleLog)
         report("OK \(started.pid)")
         if readyFD >= 0 { close(readyFD) }
-        supervise(container, started)
+        supervise(container, started, server: server)
+        if consoleLog >= 0 { close(consoleLog) }
         releaseCgroups(cgroups, container)
         // Last: while it exists with our pid, a new start waits for us (ContainerState.lingeringMonitor).
         _ = unlink(container.paths.state)
@@ -433,9 +437,7 @@ public enum Monitor {
 
     /// Until init exits: the console copied to console.log and served, with the ttys, to
     /// `userbox console`; then the stop hooks and clean-up.
-    static func supervise(_ container: Container, _ started: Started) {
-        let consoleLog = open(container.paths.consoleLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        let server = ConsoleServer(directory: container.paths.directory, console: started.consoleMaster, ttys: started.ttys, log: consoleLog)
+    static func supervise(_ container: Container, _ started: Started, server: ConsoleServer) {
         while true {
             let set = server.pollSet()
             var fds = [pollfd(fd: started.pidfd, events: Int16(POLLIN), revents: 0)] + set.fds
@@ -450,7 +452,6 @@ public enum Monitor {
             }
         }
         server.close(directory: container.paths.directory)
-        if consoleLog >= 0 { close(consoleLog) }
         stopHooks(container, started)
         log("\(container.name) stopped")
     }

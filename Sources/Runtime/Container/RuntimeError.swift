@@ -19,6 +19,7 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     /// Overlay clones (or snapshots) stand on it.
     case hasDependents(container: String, dependents: [String])
     case unsupportedCopy(String)
+    case hasSnapshots(container: String, snapshots: [String])
     /// It runs, and the operation needs it stopped.
     case running(String)
     /// The kernel refused to let the caller act on another user's container.
@@ -112,6 +113,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .hasDependents(let container, let dependents):
             "\(container) has overlay clones on top of it: \(dependents.joined(separator: ", ")) (destroy them first; their lower layer is \(container)'s rootfs)"
         case .unsupportedCopy(let reason): reason
+        case .hasSnapshots(let container, let snapshots):
+            "\(container) has snapshots: \(snapshots.joined(separator: ", ")) (userbox snapshot \(container) -d ALL removes them)"
         case .console(let container, let reason): "cannot connect to \(container)'s console: \(reason)"
         case .hookFailed(let type, let hook, let status):
             // `type` is the key: lxc.hook.TYPE or lxc.net.N.script.up/down.
