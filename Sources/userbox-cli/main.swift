@@ -17,7 +17,7 @@ struct Userbox: ParsableCommand {
             Exit status: 0 when done; 1 when refused or failed (the reason follows "userbox:" on stderr); \
             64 when the command line is wrong; attach exits with the command's status.
             """,
-        subcommands: [Create.self, Copy.self, Snapshot.self, Start.self, Attach.self, Stop.self, Console.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
+        subcommands: [Create.self, Copy.self, Rename.self, Snapshot.self, Start.self, Attach.self, Stop.self, Console.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
                       Autostart.self, ConfigCommand.self,
                       Admin.self, MonitorCommand.self])
 }
@@ -349,6 +349,19 @@ extension Userbox {
             options.keepMAC = keepMAC
             let copy = try attempt { () throws(RuntimeError) in try container.copy(as: newName, lxcpath: newpath, options: options, user: user) }
             print("copied \(name) to \(copy.name)")
+        }
+    }
+
+    struct Rename: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rename a stopped container (lxc-rename).",
+            discussion: "Its directory, its config's paths and its hostname (when it was the name) follow. Refused while overlay clones stand on it or it has snapshots.")
+        @OptionGroup var common: Common
+        @Argument var name: String
+        @Argument var newName: String
+        func run() throws {
+            let container = try common.container(name)
+            _ = try attempt { () throws(RuntimeError) in try container.rename(to: newName) }
         }
     }
 

@@ -43,7 +43,7 @@ for sub in list grant revoke allocate check doctor; do
     check "subid $sub --help names options (so the next check has something to look for)" test -n "$opts"
     same "subid(8) names every option of subid $sub" "" "$(missing subid.8 $sub $opts)"
 done
-for sub in create copy snapshot start attach stop console freeze unfreeze wait ls info destroy autostart "config check" "admin delegate"; do
+for sub in create copy rename snapshot start attach stop console freeze unfreeze wait ls info destroy autostart "config check" "admin delegate"; do
     opts=$("$BIN/userbox-cli" $sub --help 2>&1 | options)
     check "userbox $sub --help names options" test -n "$opts"
     same "userbox(1) names every option of userbox $sub" "" "$(missing userbox.1 ${sub##* } $(grep -v '^-h$' <<<"$opts"))"

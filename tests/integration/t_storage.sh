@@ -94,3 +94,21 @@ same "and the container starts with it" "v1" "$(ub attach ov -- cat /root/state)
 ub stop -k ov
 ub snapshot ov -d ALL; ub snapshot plain -d snap0
 same "snapshots removed (-d ALL, -d snap0)" "No snapshots No snapshots" "$(ub snapshot ov -L) $(ub snapshot plain -L)"
+
+# rename (lxc-rename): paths and hostname follow; an origin with clones stays put; a renamed clone
+# stays recorded in its origin.
+ub rename restored renamed; rc=$?
+same "rename: directory, rootfs path and hostname follow" "0 lxc.rootfs.path = dir:$box/renamed/rootfs lxc.uts.name = renamed" \
+    "$rc $(grep '^lxc.rootfs.path' $box/renamed/config) $(grep '^lxc.uts.name' $box/renamed/config)"
+ub start renamed >/dev/null || tail -3 $box/renamed/userbox.log
+same "and it starts under its new name" "renamed original" "$(ub attach renamed -- hostname) $(ub attach renamed -- cat /etc/motd)"
+ub stop -k renamed
+out=$(ub rename plain other 2>&1)
+check "an origin with a clone on it is not renamed ($out)" grep -q "plain has overlay clones on top of it: ov" <<<"$out"
+ub rename ov ov2; rc=$?
+same "a clone is renamed, its layers with it" "0 lxc.rootfs.path = overlay:$box/plain/rootfs:$box/ov2/overlay/delta" "$rc $(grep '^lxc.rootfs.path' $box/ov2/config)"
+out=$(ub destroy plain 2>&1)
+check "and its origin knows it by its new name ($out)" grep -q "plain has overlay clones on top of it: ov2" <<<"$out"
+ub start ov2 >/dev/null || tail -3 $box/ov2/userbox.log
+same "the renamed clone starts" "v1" "$(ub attach ov2 -- cat /root/state)"
+ub stop -k ov2

@@ -120,7 +120,7 @@ extension Container {
             try Dependencies.write([.init(lxcpath: paths.lxcpath, name: name)], to: staging + "/lxc_rdepends")
             try Dependencies.add(clone: final, to: paths)
         }
-        do { _ = try valueOrErrno { rename(staging, final.directory) } } catch { throw .system(SystemError("move into place", staging, error)) }
+        do { _ = try valueOrErrno { Glibc.rename(staging, final.directory) } } catch { throw .system(SystemError("move into place", staging, error)) }
     }
 
     /// The config file's text as written (includes and comments kept).
@@ -153,5 +153,53 @@ enum ConfigText {
         if out.hasSuffix("\n\n") { out.removeLast() }
         for (key, value) in replacing where !done.contains(key) { out += "\(key) = \(value)\n" }
         return out
+    }
+}
+
+extension Container {
+    /// lxc-rename (lxc-copy -R): the stopped container's directory renamed, its config's paths
+    /// and hostname (when it was the name) following, its origin's record updated. Refused while
+    /// clones stand on it or it has snapshots (their configs name its paths).
+    public func rename(to newName: String) throws(RuntimeError) -> Container {
+        guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
+        if isRunning { throw .running(name) }
+        let dependents = Dependencies.dependents(of: paths)
+        if !dependents.isEmpty { throw .hasDependents(container: name, dependents: dependents.map { $0.name }) }
+        let snaps = snapshots()
+        if !snaps.isEmpty { throw .hasSnapshots(container: name, snapshots: snaps.map { $0.name }) }
+        let target = try Container(name: newName, lxcpath: paths.lxcpath)
+        guard !target.exists else { throw .alreadyExists(container: newName, lxcpath: paths.lxcpath) }
+        let config = try loadConfig(lenient: true)
+        let old = paths.directory + "/", new = target.paths.directory + "/"
+        func moved(_ path: String) -> String { path.hasPrefix(old) ? new + path.dropFirst(old.count) : path }
+        let rootfsValue: String
+        switch config.rootfsBackend {
+        case .dir: rootfsValue = "dir:" + moved(config.rootfs ?? paths.defaultRootfs)
+        case .btrfs: rootfsValue = "btrfs:" + moved(config.rootfs ?? paths.defaultRootfs)
+        case .overlay(let lowers, let upper): rootfsValue = "overlay:" + (lowers + [upper]).map(moved).joined(separator: ":")
+        }
+        var replacements = ["lxc.rootfs.path": rootfsValue]
+        if config.hostname == name || config.hostname == nil { replacements["lxc.uts.name"] = newName }
+        let text = ConfigText.rewrite(try configText(), replacing: replacements, hwaddr: nil)
+        // The new config is written first, beside the old: whichever moment this stops at, the
+        // directory holds a config for where it is or the one to use once it is moved.
+        let pending = paths.directory + "/config.renamed"
+        do { try Files.replaceAtomically(pending, with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
+        do { _ = try valueOrErrno { Glibc.rename(paths.directory, target.paths.directory) } } catch {
+            _ = unlink(pending)
+            throw .system(SystemError("rename", paths.directory, error))
+        }
+        do { _ = try valueOrErrno { Glibc.rename(target.paths.directory + "/config.renamed", target.paths.config) } } catch {
+            throw .system(SystemError("move into place", target.paths.directory + "/config.renamed", error))
+        }
+        // A clone renamed: its origin's record follows.
+        for origin in Dependencies.read(Dependencies.rdependsFile(target.paths)) {
+            let originPaths = ContainerPaths(name: origin.name, lxcpath: origin.lxcpath)
+            let entries = Dependencies.read(Dependencies.snapshotsFile(originPaths)).map { entry in
+                entry == Dependencies.Entry(lxcpath: paths.lxcpath, name: name) ? Dependencies.Entry(lxcpath: paths.lxcpath, name: newName) : entry
+            }
+            try Dependencies.write(entries, to: Dependencies.snapshotsFile(originPaths))
+        }
+        return target
     }
 }
