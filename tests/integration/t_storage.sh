@@ -112,3 +112,13 @@ check "and its origin knows it by its new name ($out)" grep -q "plain has overla
 ub start ov2 >/dev/null || tail -3 $box/ov2/userbox.log
 same "the renamed clone starts" "v1" "$(ub attach ov2 -- cat /root/state)"
 ub stop -k ov2
+
+# A snapshot killed midway is not listed, and the next one takes its number cleanly.
+ub snapshot plain >/dev/null 2>&1 & sn_pid=$!
+for _ in $(seq 200); do [ -d $box/plain/snaps/.snap0.partial/rootfs/many ] && break; sleep 0.01; done
+pkill -KILL -f "cp -a --sparse=always -- $box/plain/rootfs"; kill -9 $sn_pid 2>/dev/null; wait $sn_pid 2>/dev/null
+check "the snapshot was killed while copying" test -d $box/plain/snaps/.snap0.partial
+same "a killed snapshot is not listed" "No snapshots" "$(ub snapshot plain -L)"
+same "the next snapshot is snap0, whole" "snap0 20000" "$(ub snapshot plain) $(ls $box/plain/snaps/snap0/rootfs/many | wc -l)"
+check "and no partial one is left" test -z "$(ls -a $box/plain/snaps | grep partial)"
+ub snapshot plain -d ALL
