@@ -65,6 +65,19 @@ userbox_prefix() {
     echo "$pfx"
 }
 
+# userbox_user USER: a user with a home others may search (the container's root must reach its
+# rootfs), subordinate ids 2000000:1000000 for uids and gids, our helpers in a scratch prefix
+# ($pfx), and `as CMD...` running CMD as USER in a clean environment, `ub` = `as userbox`, $box
+# USER's containers directory.
+userbox_user() {
+    pfx=$(userbox_prefix)
+    useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$1"; chmod 755 "/home/$1"
+    printf '%s:2000000:1000000\n' "$1" > /etc/subuid; cp /etc/subuid /etc/subgid
+    box=/home/$1/.local/share/userbox
+    eval "as() { (cd /home/$1 && setpriv --reuid=$1 --regid=$1 --init-groups env -i HOME=/home/$1 USER=$1 PATH=\"\$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin\" \"\$@\"); }"
+    ub() { as userbox "$@"; }
+}
+
 # private_network: the calling test file runs (again, from its top) in a network namespace of its
 # own, so bridges, veths and loopback servers never touch the machine's network. Call it first.
 private_network() {

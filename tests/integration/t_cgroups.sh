@@ -11,10 +11,7 @@
 private_network
 mount -t tmpfs tmpfs /run
 ip link set lo up
-pfx=$(userbox_prefix)
-useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 anna; chmod 755 /home/anna
-printf 'anna:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
-box=/home/anna/.local/share/userbox
+userbox_user anna
 tag=ubtest.$$
 
 source "$REPO/tests/integration/support/user-cgroups.sh"

@@ -1,12 +1,7 @@
 # Copies and overlay clones (lxc-copy; issue 15), as an unprivileged user: a dir copy keeps every
 # kind of file metadata; overlay clones stack (seed post 8's base -> web -> mysite); a container
 # with clones on top cannot be destroyed; an interrupted copy leaves nothing usable.
-pfx=$(userbox_prefix)
-useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 olga; chmod 755 /home/olga
-printf 'olga:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
-as() { (cd /home/olga && setpriv --reuid=olga --regid=olga --init-groups env -i HOME=/home/olga USER=olga PATH="$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin" "$@"); }
-ub() { as userbox "$@"; }
-box=/home/olga/.local/share/userbox
+userbox_user olga
 # Runs a command inside the container's user namespace on the host's view of its files.
 inside() { as usernsexec -m u:0:2000000:65536 -m g:0:2000000:65536 -- "$@"; }
 

@@ -3,12 +3,7 @@
 private_network
 mount -t tmpfs tmpfs /run
 ip link set lo up
-pfx=$(userbox_prefix)
-useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 anna; chmod 755 /home/anna
-printf 'anna:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
-as() { (cd /home/anna && setpriv --reuid=anna --regid=anna --init-groups env -i HOME=/home/anna USER=anna PATH="$pfx/bin:/usr/sbin:/usr/bin:/sbin:/bin" "$@"); }
-ub() { as userbox "$@"; }
-box=/home/anna/.local/share/userbox
+userbox_user anna
 
 hooks=$SCRATCH/hooks; mkdir -p "$hooks" /srv/shared; chmod 777 "$hooks"; echo "from the host" > /srv/shared/note
 cat > "$hooks/host-hook" <<'H'
