@@ -332,11 +332,25 @@ extension Userbox {
         @Flag(name: [.customShort("M"), .customLong("keepmac")], help: "Keep the MAC addresses.") var keepMAC = false
         @Option(name: [.short, .customLong("newpath")], help: ArgumentHelp("Containers directory of the copy (default: the source's).", valueName: "DIR"))
         var newpath: String?
+        @Option(name: [.short, .customLong("mount")], help: ArgumentHelp("Bind a host directory into the copy (repeatable).", valueName: "bind=SRC:DEST[:ro]"))
+        var mount: [String] = []
         @Argument(help: "The container to copy.") var name: String
         @Argument(help: "The new container's name.") var newName: String
 
         func validate() throws {
             if let backend, CopyOptions.Backend(rawValue: backend) == nil { throw ValidationError("-B takes dir or overlay (or btrfs), not '\(backend)'") }
+            for m in mount where Copy.bind(m) == nil {
+                throw ValidationError("-m takes bind=SRC:DEST[:ro] with absolute paths, not '\(m)' (overlay= mounts are not available)")
+            }
+        }
+
+        /// `bind=SRC:DEST[:ro]`.
+        static func bind(_ spec: String) -> (source: String, destination: String, readOnly: Bool)? {
+            guard spec.hasPrefix("bind=") else { return nil }
+            let parts = spec.dropFirst(5).split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2 || (parts.count == 3 && parts[2] == "ro"), parts[0].hasPrefix("/"), parts[1].hasPrefix("/"),
+                  !parts[0].contains(" "), !parts[1].contains(" ") else { return nil }
+            return (parts[0], parts[1], parts.count == 3)
         }
 
         func run() throws {
@@ -347,6 +361,7 @@ extension Userbox {
             options.backend = backend.flatMap(CopyOptions.Backend.init(rawValue:))
             options.keepName = keepName
             options.keepMAC = keepMAC
+            options.binds = mount.compactMap(Copy.bind)
             let copy = try attempt { () throws(RuntimeError) in try container.copy(as: newName, lxcpath: newpath, options: options, user: user) }
             print("copied \(name) to \(copy.name)")
         }

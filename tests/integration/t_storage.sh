@@ -117,3 +117,15 @@ same "a killed snapshot is not listed" "No snapshots" "$(ub snapshot plain -L)"
 same "the next snapshot is snap0, whole" "snap0 20000" "$(ub snapshot plain) $(ls $box/plain/snaps/snap0/rootfs/many | wc -l)"
 check "and no partial one is left" test -z "$(ls -a $box/plain/snaps | grep partial)"
 ub snapshot plain -d ALL
+
+# -m bind=SRC:DEST[:ro]: host directories bound into the copy.
+shared=$SCRATCH/shared; mkdir -p $shared; echo "from the host" > $shared/note; chmod -R a+rX $SCRATCH
+ub copy plain bound -m bind=$shared:/srv/shared:ro >/dev/null; rc=$?
+same "copy -m adds the bind as an lxc.mount.entry" "0 lxc.mount.entry = $shared srv/shared none bind,ro,create=dir 0 0" \
+    "$rc $(grep "^lxc.mount.entry = $shared" $box/bound/config)"
+ub start bound >/dev/null || tail -3 $box/bound/userbox.log
+same "the copy sees the host directory, read-only" "from the host|ro" \
+    "$(ub attach bound -- cat /srv/shared/note)|$(ub attach bound -- awk '$2 == "/srv/shared" {split($4, o, ","); print o[1]}' /proc/mounts)"
+ub stop -k bound
+out=$(ub copy plain badbind -m bind=relative:/x 2>&1); rc=$?
+check "a malformed -m is refused before anything is made ($out)" test "$rc" != 0 -a ! -e $box/badbind -a -z "$(ls -a $box | grep badbind)"

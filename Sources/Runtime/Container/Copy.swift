@@ -12,6 +12,8 @@ public struct CopyOptions: Sendable {
     public var keepName = false
     /// `-M`: keep the MAC addresses (lxc.net.N.hwaddr).
     public var keepMAC = false
+    /// `-m bind=SRC:DEST[:ro]`: host directories bound into the copy (lxc.mount.entry lines).
+    public var binds: [(source: String, destination: String, readOnly: Bool)] = []
     public init() {}
 }
 
@@ -39,8 +41,11 @@ extension Container {
         case (.dir, true): throw .unsupportedCopy("a dir copy of an overlay container is not available yet; use -s (an overlay clone of it)")
         default: break
         }
+        let mounts = options.binds.map { bind in
+            "lxc.mount.entry = \(bind.source) \(bind.destination.drop { $0 == "/" }) none bind,\(bind.readOnly ? "ro," : "")create=dir 0 0\n"
+        }.joined()
         try duplicate(config, root: root, to: target.paths, layout: backend == .dir ? .full : .overlayClone,
-                      keepName: options.keepName, keepMAC: options.keepMAC, user: user)
+                      keepName: options.keepName, keepMAC: options.keepMAC, user: user, appendConfig: mounts)
         return target
     }
 
@@ -58,7 +63,8 @@ extension Container {
     /// Builds `final` from this container in `.NAME.partial` beside it and renames it into place
     /// last; `extra` files (a snapshot's timestamp and comment) go in before the rename.
     func duplicate(_ config: ContainerConfig, root: (uid: UInt32, gid: UInt32, uidCount: UInt32, gidCount: UInt32), to final: ContainerPaths,
-                   layout: Layout, keepName: Bool, keepMAC: Bool, user: UserRecord, extra: [(String, [UInt8])] = []) throws(RuntimeError) {
+                   layout: Layout, keepName: Bool, keepMAC: Bool, user: UserRecord, extra: [(String, [UInt8])] = [],
+                   appendConfig: String = "") throws(RuntimeError) {
         let staging = final.lxcpath + "/." + final.name + ".partial"
         let n = min(root.uidCount, root.gidCount)
         let usernsexec = try tool("usernsexec")
@@ -111,7 +117,9 @@ extension Container {
 
         var replacements: [String: String] = ["lxc.rootfs.path": rootfsValue]
         if !keepName { replacements["lxc.uts.name"] = final.name }
-        let text = ConfigText.rewrite(try configText(), replacing: replacements, hwaddr: keepMAC ? nil : { MACAddress.randomizedTail($0) })
+        let text = ConfigText.rewrite(try configText(), replacing: replacements, hwaddr: keepMAC ? nil : { MACAddress.randomizedTail($0) }) + appendConfig
+        // Checked before anything is moved into place: a bad -m must not leave a broken container.
+        do { _ = try ConfigParser.parse(text, file: final.config) } catch { throw .config(error) }
         do { try Files.replaceAtomically(staging + "/config", with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
         for (file, bytes) in extra {
             do { try Files.replaceAtomically(staging + "/" + file, with: bytes, attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
