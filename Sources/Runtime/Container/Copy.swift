@@ -66,17 +66,13 @@ extension Container {
                    layout: Layout, keepName: Bool, keepMAC: Bool, user: UserRecord, extra: [(String, [UInt8])] = [],
                    appendConfig: String = "") throws(RuntimeError) {
         let staging = final.lxcpath + "/." + final.name + ".partial"
-        let n = min(root.uidCount, root.gidCount)
-        let usernsexec = try tool("usernsexec")
-        let maps = ["-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1", "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1"]
+        let ns = try userns(root, user: user)
         // A leftover of an interrupted copy to this name: its files belong to the container's ids.
-        if Files.exists(staging) {
-            try Process.check([usernsexec] + maps + ["--remove", staging], what: "removing the unfinished copy \(staging)")
-        }
+        try ns.remove(staging, what: "removing the unfinished copy \(staging)")
         try Directories.make(final.lxcpath, mode: 0o755)
         do { _ = try valueOrErrno { mkdir(staging, 0o755) } } catch { throw .system(SystemError("create", staging, error)) }
         func copyTree(_ source: String, _ destination: String) throws(RuntimeError) {
-            try Process.check([usernsexec] + maps + ["--", "/bin/cp", "-a", "--sparse=always", "--", source, destination], what: "copying \(source)")
+            try ns.run(["--", "/bin/cp", "-a", "--sparse=always", "--", source, destination], what: "copying \(source)")
         }
 
         let rootfsValue: String
@@ -99,8 +95,7 @@ extension Container {
             if layout == .deltaCopy, let sourceUpper {
                 try copyTree(sourceUpper, staging + "/overlay/delta")
                 do { _ = try valueOrErrno { mkdir(staging + "/overlay/work", 0o755) } } catch { throw .system(SystemError("create", staging + "/overlay/work", error)) }
-                try Process.check([usernsexec] + maps + ["--", "/bin/chown", "0:0", staging + "/rootfs", staging + "/overlay/work"],
-                                  what: "giving the overlay layers to the container's root")
+                try ns.run(["--", "/bin/chown", "0:0", staging + "/rootfs", staging + "/overlay/work"], what: "giving the overlay layers to the container's root")
             } else {
                 for dir in ["overlay/delta", "overlay/work"] {
                     do { _ = try valueOrErrno { mkdir(staging + "/" + dir, 0o755) } } catch { throw .system(SystemError("create", staging + "/" + dir, error)) }
@@ -108,7 +103,7 @@ extension Container {
                 // The upper layer's root is the merged root: the lower's owner and mode.
                 var lowerInfo = stat()
                 let topMode = String(stat(lowers[0], &lowerInfo) == 0 ? lowerInfo.st_mode & 0o7777 : 0o755, radix: 8)
-                try Process.check([usernsexec] + maps + ["--", "/bin/sh", "-c", "chown 0:0 \"$1/rootfs\" \"$1/overlay/delta\" \"$1/overlay/work\" && chmod \"$2\" \"$1/overlay/delta\"",
+                try ns.run(["--", "/bin/sh", "-c", "chown 0:0 \"$1/rootfs\" \"$1/overlay/delta\" \"$1/overlay/work\" && chmod \"$2\" \"$1/overlay/delta\"",
                                                             "sh", staging, topMode], what: "giving the overlay layers to the container's root")
             }
             if lowers.isEmpty { lowers = [paths.defaultRootfs] }

@@ -65,25 +65,22 @@ extension Container {
         let rootfs = paths.defaultRootfs
         do throws(RuntimeError) {
             do { _ = try valueOrErrno { mkdir(rootfs, 0o755) } } catch { throw .system(SystemError("create", rootfs, error)) }
-            let usernsexec = try tool("usernsexec")
-            // In a namespace where the container's ids and the caller (as N = the map size) are both
-            // mapped, so files can be made, kept and shifted to the container's root.
-            let n = min(root.uidCount, root.gidCount)
-            let maps = ["-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1", "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1"]
+            let ns = try userns(root, user: user)
+            let n = ns.n
             switch source {
             case .busybox:
                 try BusyboxTemplate.build(rootfs, hostname: name)
-                try Process.check([usernsexec] + maps + ["--shift", rootfs, "u:\(n):0:1", "g:\(n):0:1"], what: "shifting the rootfs to the container's root")
-                try Process.check([usernsexec] + maps + ["--", "/bin/chown", "1000:1000", rootfs + "/home/user"], what: "giving /home/user to user 1000")
+                try ns.run(["--shift", rootfs, "u:\(n):0:1", "g:\(n):0:1"], what: "shifting the rootfs to the container's root")
+                try ns.run(["--", "/bin/chown", "1000:1000", rootfs + "/home/user"], what: "giving /home/user to user 1000")
             case .directory(let from):
                 guard Files.exists(from) else { throw .missing(path: from) }
                 try Process.check(["/bin/cp", "-a", "--", from + "/.", rootfs + "/"], what: "copying \(from)")
-                try Process.check([usernsexec] + maps + ["--shift", rootfs, "u:\(n):0:1", "g:\(n):0:1"], what: "shifting the rootfs to the container's root")
+                try ns.run(["--shift", rootfs, "u:\(n):0:1", "g:\(n):0:1"], what: "shifting the rootfs to the container's root")
             case .tarball(let archive):
                 guard Files.exists(archive) else { throw .missing(path: archive) }
                 // Extracted as the container's root, so the owners in the archive land in the container's ids.
-                try Process.check([usernsexec] + maps + ["--", "/bin/sh", "-c", "tar -xpf \"$0\" -C \"$1\" --numeric-owner && chown 0:0 \"$1\"", archive, rootfs],
-                                  what: "extracting \(archive)")
+                try ns.run(["--", "/bin/sh", "-c", "tar -xpf \"$0\" -C \"$1\" --numeric-owner && chown 0:0 \"$1\"", archive, rootfs],
+                           what: "extracting \(archive)")
             }
             try writeConfig(text)
         } catch {
@@ -137,13 +134,9 @@ extension Container {
             try Hooks.run("destroy", config, self)
         }
         if let root = Container.rootIDs(of: config) {
-            let n = min(root.uidCount, root.gidCount)
-            let usernsexec = try tool("usernsexec")
+            let ns = try userns(root, user: user)
             // The rootfs, and an overlay clone's layers, belong to the container's ids.
-            for tree in [rootfs, paths.directory + "/overlay", paths.directory + "/.restore"] where Files.exists(tree) {
-                try Process.check([usernsexec, "-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1",
-                                   "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1", "--remove", tree], what: "removing \(tree)")
-            }
+            for tree in [rootfs, paths.directory + "/overlay", paths.directory + "/.restore"] { try ns.remove(tree) }
         }
         Dependencies.remove(clone: paths)
         try Process.check(["/bin/rm", "-rf", "--", paths.directory], what: "removing \(paths.directory)")

@@ -75,17 +75,12 @@ extension Container {
         if !dependents.isEmpty { throw .hasDependents(container: name, dependents: dependents.map { $0.name }) }
         // Built beside, in a scratch container of the snapshots directory, then swapped in.
         let scratch = ContainerPaths(name: "restoring", lxcpath: paths.directory + "/.restore")
-        let usernsexec = try tool("usernsexec")
-        let n = min(root.uidCount, root.gidCount)
-        let maps = ["-m", "u:0:\(root.uid):\(n)", "-m", "u:\(n):\(user.uid):1", "-m", "g:0:\(root.gid):\(n)", "-m", "g:\(n):\(user.gid):1"]
-        func remove(_ tree: String) throws(RuntimeError) {
-            if Files.exists(tree) { try Process.check([usernsexec] + maps + ["--remove", tree], what: "removing \(tree)") }
-        }
-        try remove(paths.directory + "/.restore")
+        let ns = try userns(root, user: user)
+        try ns.remove(paths.directory + "/.restore")
         try snapshot.duplicate(snapConfig, root: root, to: scratch, layout: layout, keepName: true, keepMAC: true, user: user)
         // Inside the user namespace: moving a directory the container's root owns to another
         // parent needs its write permission, which only that root has.
-        try Process.check([usernsexec] + maps + ["--", "/bin/sh", "-c", """
+        try ns.run(["--", "/bin/sh", "-c", """
             set -e
             for part in rootfs overlay; do if [ -e "$1/$part" ]; then mv -T "$1/$part" "$1/.restore/old-$part"; fi; done
             for part in rootfs overlay; do if [ -e "$2/$part" ]; then mv -T "$2/$part" "$1/$part"; fi; done
@@ -94,7 +89,7 @@ extension Container {
             : "overlay:" + (snapConfig.rootfsBackend.lowers).joined(separator: ":") + ":" + paths.directory + "/overlay/delta"
         let text = ConfigText.rewrite(try snapshot.configText(), replacing: ["lxc.rootfs.path": value], hwaddr: nil)
         do { try Files.replaceAtomically(paths.config, with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
-        try remove(paths.directory + "/.restore")
+        try ns.remove(paths.directory + "/.restore")
     }
 
     /// lxc-snapshot -d SNAP|ALL.
