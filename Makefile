@@ -28,7 +28,7 @@ PAM_MODULE_DIR ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /
 SETUID_HELPERS = newuidmap newgidmap
 TOOLS = subid getsubids usernsexec userbox
 
-DEBIAN_PACKAGES = man-db groff-base bash-completion acl attr busybox-static iproute2 pamtester g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux podman buildah rootlesskit valgrind tmux
+DEBIAN_PACKAGES = man-db groff-base bash-completion acl attr busybox-static iproute2 pamtester g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux podman buildah rootlesskit valgrind tmux btrfs-progs
 BENCH_PACKAGES = hyperfine
 
 SHELL = /bin/bash

@@ -24,6 +24,7 @@ extern char **environ;
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -426,17 +427,71 @@ int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned in
         fds[i] = open(path, O_RDONLY | O_CLOEXEC);
         if (fds[i] < 0) { int e = errno; for (int j = 0; j < i; j++) close(fds[j]); errno = e; return -1; }
     }
-    for (int i = 0; i < 7; i++) {
-        if (setns(fds[i], 0) != 0) {
-            int e = errno;
-            for (int j = 0; j < 7; j++) close(fds[j]);
+    /* The caller stays where it is (an API user goes on after attach): a child joins the
+       namespaces, being single-threaded as setns(user) requires, and forks the command into the
+       pid namespace it joined; it reports a failure to join on `report` and otherwise ends as
+       the command ends (same exit status, same signal). */
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) { int e = errno; for (int j = 0; j < 7; j++) close(fds[j]); errno = e; return -1; }
+    pid_t joiner = fork();
+    if (joiner < 0) {
+        int e = errno;
+        for (int j = 0; j < 7; j++) close(fds[j]);
+        close(report[0]); close(report[1]);
+        errno = e;
+        return -1;
+    }
+    if (joiner > 0) {
+        for (int j = 0; j < 7; j++) close(fds[j]);
+        close(report[1]);
+        int e = 0;
+        ssize_t n;
+        do { n = read(report[0], &e, sizeof e); } while (n < 0 && errno == EINTR);
+        close(report[0]);
+        if (n == (ssize_t)sizeof e) {
+            while (waitpid(joiner, NULL, 0) < 0 && errno == EINTR) {}
             errno = e;
             return -1;
         }
+        return joiner;
+    }
+    close(report[0]);
+    for (int i = 0; i < 7; i++) {
+        if (setns(fds[i], 0) != 0) {
+            int e = errno;
+            (void)!write(report[1], &e, sizeof e);
+            _exit(126);
+        }
     }
     for (int i = 0; i < 7; i++) close(fds[i]);
+    /* The terminal's SIGINT and SIGQUIT reach the command too; this process outlives them to
+       pass its status on. */
+    struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
+    sigaction(SIGINT, &ignore, &old_int);
+    sigaction(SIGQUIT, &ignore, &old_quit);
     pid_t child = fork();
-    if (child != 0) return child;
+    if (child < 0) { int e = errno; (void)!write(report[1], &e, sizeof e); _exit(126); }
+    if (child > 0) {
+        close(report[1]);
+        int status;
+        while (waitpid(child, &status, 0) < 0) if (errno != EINTR) _exit(126);
+        if (WIFSIGNALED(status)) {
+            int sig = WTERMSIG(status);
+            struct rlimit none = { 0, 0 };
+            setrlimit(RLIMIT_CORE, &none);
+            signal(sig, SIG_DFL);
+            sigset_t set;
+            sigemptyset(&set);
+            sigaddset(&set, sig);
+            sigprocmask(SIG_UNBLOCK, &set, NULL);
+            kill(getpid(), sig);
+            _exit(128 + sig);
+        }
+        _exit(WEXITSTATUS(status));
+    }
+    close(report[1]);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
     /* Into the container's cgroups while still our uid (the files were opened before setns, and
        the kernel checks the opener's rights). A refusal leaves the command outside its limits:
        said, not fatal, so attach works from a session that may not move processes there. */

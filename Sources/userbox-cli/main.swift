@@ -323,25 +323,35 @@ extension Userbox {
     struct Copy: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy a stopped container (lxc-copy).",
-            discussion: "A dir copy copies the rootfs inside a user namespace with the container's ids (owners, modes, xattrs, ACLs, file capabilities, hard links and holes kept). -s makes an overlay clone: an empty upper layer over the source's rootfs, mounted when the clone starts; the source then cannot be destroyed until its clones are. The copy gets NEW as its hostname and new MAC addresses unless -K / -M.")
+            discussion: "A dir copy copies the rootfs inside a user namespace with the container's ids (owners, modes, xattrs, ACLs, file capabilities, hard links and holes kept); a dir copy of an overlay container copies its merged view and stands on nothing. -s makes an overlay clone: an empty upper layer over the source's rootfs, mounted when the clone starts; the source then cannot be destroyed until its clones are. The copy gets NEW as its hostname (lxc.uts.name and /etc/hostname) and new MAC addresses unless -K / -M; lxc.hook.clone hooks run with the words after --. -e makes an ephemeral overlay clone (NEW defaults to NAME_XXXXXX), starts it and destroys it when it stops; with a command after --, runs it attached and then shuts the copy down.")
         @OptionGroup var common: Common
         @Flag(name: [.short, .customLong("snapshot")], help: "Copy-on-write: an overlay clone.") var snapshot = false
         @Option(name: [.customShort("B"), .customLong("backingstorage")], help: ArgumentHelp("Storage of the copy: dir or overlay.", valueName: "TYPE"))
         var backend: String?
         @Flag(name: [.customShort("K"), .customLong("keepname")], help: "Keep the hostname.") var keepName = false
         @Flag(name: [.customShort("M"), .customLong("keepmac")], help: "Keep the MAC addresses.") var keepMAC = false
+        @Flag(name: [.short, .customLong("ephemeral")], help: "An overlay clone that is started now and destroyed when it stops.") var ephemeral = false
+        @Flag(name: [.customShort("D"), .customLong("keepdata")], help: "With -e: keep the copy when it stops.") var keepData = false
+        @Flag(name: [.customShort("F"), .customLong("foreground")], help: "With -e: the console on this terminal (as start -F).") var foreground = false
+        @Flag(name: [.short, .customLong("daemon")], help: "With -e: detached (the default).") var daemon = false
         @Option(name: [.short, .customLong("newpath")], help: ArgumentHelp("Containers directory of the copy (default: the source's).", valueName: "DIR"))
         var newpath: String?
         @Option(name: [.short, .customLong("mount")], help: ArgumentHelp("Bind a host directory into the copy (repeatable).", valueName: "bind=SRC:DEST[:ro]"))
         var mount: [String] = []
         @Argument(help: "The container to copy.") var name: String
-        @Argument(help: "The new container's name.") var newName: String
+        @Argument(help: "The new container's name (with -e: default NAME_XXXXXX).") var newName: String?
+        @Argument(parsing: .postTerminator, help: "Arguments for the clone hooks; with -e, a command to run in the copy.") var words: [String] = []
 
         func validate() throws {
             if let backend, CopyOptions.Backend(rawValue: backend) == nil { throw ValidationError("-B takes dir or overlay (or btrfs), not '\(backend)'") }
             for m in mount where Copy.bind(m) == nil {
                 throw ValidationError("-m takes bind=SRC:DEST[:ro] with absolute paths, not '\(m)' (overlay= mounts are not available)")
             }
+            if newName == nil && !ephemeral { throw ValidationError("give the new container's name (only -e makes one up)") }
+            if (keepData || foreground || daemon) && !ephemeral { throw ValidationError("-D, -F and -d go with -e") }
+            if foreground && daemon { throw ValidationError("-d and -F exclude each other") }
+            if foreground && !words.isEmpty { throw ValidationError("-F and a command exclude each other") }
+            if ephemeral, let backend, backend != "overlay" { throw ValidationError("-e makes an overlay clone (-B overlay)") }
         }
 
         /// `bind=SRC:DEST[:ro]`.
@@ -353,17 +363,58 @@ extension Userbox {
             return (parts[0], parts[1], parts.count == 3)
         }
 
+        /// NAME_XXXXXX, as lxc-copy -e names an unnamed copy.
+        static func randomName(_ base: String) -> String {
+            let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+            return base + "_" + String((0..<6).map { _ in letters.randomElement()! })
+        }
+
         func run() throws {
             let container = try common.container(name)
             let user = try me()
             var options = CopyOptions()
-            options.snapshot = snapshot
+            options.snapshot = snapshot || ephemeral
             options.backend = backend.flatMap(CopyOptions.Backend.init(rawValue:))
             options.keepName = keepName
             options.keepMAC = keepMAC
             options.binds = mount.compactMap(Copy.bind)
-            let copy = try attempt { () throws(RuntimeError) in try container.copy(as: newName, lxcpath: newpath, options: options, user: user) }
-            print("copied \(name) to \(copy.name)")
+            options.ephemeral = ephemeral
+            options.keepData = keepData
+            options.hookArguments = words
+            var target = newName ?? Copy.randomName(name)
+            if newName == nil {
+                while (try? Runtime.Container(name: target, lxcpath: newpath ?? container.paths.lxcpath))?.exists == true { target = Copy.randomName(name) }
+            }
+            let copy = try attempt { () throws(RuntimeError) in try container.copy(as: target, lxcpath: newpath, options: options, user: user) }
+            guard ephemeral else {
+                print("copied \(name) to \(copy.name)")
+                return
+            }
+            print("Created \(copy.name) as clone of \(name)")
+            // As lxc-copy -e: a copy that cannot start is removed again (unless -D kept it).
+            func discard() { if !keepData { try? copy.destroy(user: user) } }
+            let monitor = try monitorCommand(common, copy.name)
+            var info = stat()
+            let logStart = foreground && stat(copy.paths.consoleLog, &info) == 0 ? Int(info.st_size) : 0
+            let state: ContainerState
+            do { state = try copy.start(user: user, monitor: .spawn(monitor), commandLine: true) } catch {
+                discard()
+                throw Failure(error.description)
+            }
+            if !words.isEmpty {
+                let status = try attempt { () throws(RuntimeError) in try copy.attach(words, uid: 0, gid: 0) }
+                // The stop destroys it (lxc.ephemeral), unless -D kept it.
+                try attempt { () throws(RuntimeError) in try copy.stop(kill: false, timeout: 10) }
+                if status != 0 { throw ExitCode(status) }
+                return
+            }
+            guard foreground else {
+                print("started \(copy.name): init pid \(state.initPID)")
+                return
+            }
+            let end = try attempt { () throws(RuntimeError) in try copy.console(banner: false, replayFrom: logStart) }
+            if end == .detached { standardError("\nuserbox: detached from \(copy.name)'s console; it keeps running (userbox console \(copy.name) to return)") }
+            if end == .closed { standardError("\nuserbox: \(copy.name)'s console closed (the container stopped)") }
         }
     }
 
@@ -376,7 +427,8 @@ extension Userbox {
         @Argument var newName: String
         func run() throws {
             let container = try common.container(name)
-            _ = try attempt { () throws(RuntimeError) in try container.rename(to: newName) }
+            let user = try me()
+            _ = try attempt { () throws(RuntimeError) in try container.rename(to: newName, user: user) }
         }
     }
 

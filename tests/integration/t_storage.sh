@@ -129,3 +129,60 @@ same "the copy sees the host directory, read-only" "from the host|ro" \
 ub stop -k bound
 out=$(ub copy plain badbind -m bind=relative:/x 2>&1); rc=$?
 check "a malformed -m is refused before anything is made ($out)" test "$rc" != 0 -a ! -e $box/badbind -a -z "$(ls -a $box | grep badbind)"
+
+# /etc/hostname follows the new name (LXC writes it without a newline), in dir copies and overlay
+# clones alike; -K keeps it; a symlinked /etc/hostname is not followed.
+same "the source's /etc/hostname" "plain" "$(cat $box/plain/rootfs/etc/hostname)"
+same "a dir copy's /etc/hostname is its name" "bound" "$(cat $box/bound/rootfs/etc/hostname)"
+same "an overlay clone's too, in its own layer" "ov2|plain" "$(inside cat $box/ov2/overlay/delta/etc/hostname)|$(cat $box/plain/rootfs/etc/hostname)"
+ub copy -K plain kept >/dev/null
+same "-K keeps it" "plain lxc.uts.name = plain" "$(cat $box/kept/rootfs/etc/hostname) $(grep '^lxc.uts.name' $box/kept/config)"
+ub destroy kept
+echo "host file" > $SCRATCH/victim; chown olga $SCRATCH/victim
+inside sh -c "rm $box/bound/rootfs/etc/hostname && ln -s $SCRATCH/victim $box/bound/rootfs/etc/hostname"
+ub copy bound linked >/dev/null; rc=$?
+same "a symlinked /etc/hostname is left alone, not followed" "0 host file" "$rc $(cat $SCRATCH/victim)"
+ub destroy linked
+
+# lxc.hook.clone: LXC's arguments (NAME lxc clone, then the words after --) and variables, inside
+# the container's user namespace with the new rootfs mounted; a failing one leaves nothing.
+cat > $SCRATCH/clonehook <<'HOOK'
+#!/bin/sh
+echo "args=$* src=$LXC_SRC_NAME name=$LXC_NAME uid=$(id -u) rootfs=$LXC_ROOTFS_MOUNT" > "$LXC_ROOTFS_MOUNT/clone.log"
+[ -z "$FAIL_CLONE" ]
+HOOK
+chmod 755 $SCRATCH/clonehook
+echo "lxc.hook.clone = $SCRATCH/clonehook" >> $box/ov2/config
+ub copy -s ov2 hooked -- one two >/dev/null; rc=$?
+same "the clone hook ran in the overlay clone's mounted rootfs, as root inside" \
+    "0 args=hooked lxc clone one two src=ov2 name=hooked uid=0 rootfs=$box/.hooked.partial/rootfs" \
+    "$rc $(inside cat $box/hooked/overlay/delta/clone.log)"
+check "and ran only there" test ! -e $box/ov2/overlay/delta/clone.log
+out=$(as env FAIL_CLONE=1 userbox copy ov2 failing 2>&1); rc=$?
+check "a failing clone hook fails the copy, naming it ($out)" test "$rc" != 0 -a -n "$(grep "lxc.hook.clone $SCRATCH/clonehook" <<<"$out")"
+check "and leaves no container and no partial directory" test ! -e $box/failing -a -z "$(ls -a $box | grep partial)"
+
+# A dir copy of an overlay container copies the merged view and stands on nothing.
+ub copy -B dir ov2 flat >/dev/null; rc=$?
+same "a dir copy of an overlay clone" "0 lxc.rootfs.path = dir:$box/flat/rootfs" "$rc $(grep '^lxc.rootfs.path' $box/flat/config)"
+same "holds the lower's and the upper's files" "v1 original 20000" \
+    "$(inside cat $box/flat/rootfs/root/state) $(cat $box/flat/rootfs/etc/motd) $(ls $box/flat/rootfs/many | wc -l)"
+check "and is no dependent of its source" test ! -e $box/flat/lxc_rdepends -a -z "$(grep flat $box/ov2/lxc_snapshots 2>/dev/null)"
+ub start flat >/dev/null || tail -3 $box/flat/userbox.log
+same "it starts" "flat v1" "$(ub attach flat -- hostname) $(ub attach flat -- cat /root/state)"
+ub stop -k flat; ub destroy flat
+
+# -e: an ephemeral overlay clone, started at once and destroyed when it stops; with a command it
+# runs that and shuts down; -D keeps it.
+out=$(ub copy -e plain eph -- sh -c 'hostname; exit 3'); rc=$?
+check "copy -e with a command runs it in the copy and returns its status ($out)" test "$rc" = 3 -a -n "$(grep -x eph <<<"$out")"
+check "then the copy is gone" test ! -e $box/eph -a -z "$(ub ls | grep eph)"
+out=$(ub copy -e plain 2>&1); rc=$?
+name=$(sed -n 's/^Created \(plain_[A-Za-z0-9]\{6\}\) as clone of plain$/\1/p' <<<"$out")
+check "copy -e without a name makes one up and starts it ($out)" test "$rc" = 0 -a -n "$name" -a "$(ub ls -f -F name,state | grep -c "^$name *RUNNING")" = 1
+same "its config says lxc.ephemeral" "lxc.ephemeral = 1" "$(grep '^lxc.ephemeral' $box/$name/config)"
+ub stop "$name"
+check "stopped, it is destroyed" test ! -e "$box/$name" -a -z "$(grep "$name" $box/plain/lxc_snapshots)"
+ub copy -e -D plain keep >/dev/null; ub stop keep
+check "-D keeps it after the stop" test -d $box/keep -a -z "$(grep ephemeral $box/keep/config)"
+ub destroy keep

@@ -129,6 +129,9 @@ public enum ConfigParser {
             guard value == "0" || value == "1" || value.isEmpty else { throw Problem("lxc.apparmor.allow_incomplete takes 0 or 1") }
             config.apparmorAllowIncomplete = value == "1"
         case "lxc.selinux.context": config.selinuxContext = value.isEmpty ? nil : value
+        case "lxc.ephemeral":
+            guard value == "0" || value == "1" || value.isEmpty else { throw Problem("lxc.ephemeral takes 0 or 1") }
+            config.ephemeral = value == "1"
         case "lxc.start.auto":
             guard value == "0" || value == "1" || value.isEmpty else { throw Problem("lxc.start.auto takes 0 or 1") }
             config.startAuto = value == "1"

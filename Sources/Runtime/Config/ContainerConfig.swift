@@ -79,6 +79,8 @@ public struct ContainerConfig: Equatable, Sendable {
     public var hooks: [String: [String]] = [:]
     /// lxc.hook.version: 0 passes `NAME lxc TYPE` (and more) as arguments, 1 only the environment.
     public var hookVersion = 0
+    /// lxc.ephemeral: the container is destroyed when it stops (`userbox copy -e`).
+    public var ephemeral = false
     /// lxc.tty.max: ttys /dev/tty1..N for `userbox console -t N`.
     public var ttyMax = 0
     public var environment: [String] = []
@@ -102,7 +104,7 @@ public struct ContainerConfig: Equatable, Sendable {
         a.idmaps == b.idmaps && a.rootfs == b.rootfs && a.rootfsBackend == b.rootfsBackend && a.hostname == b.hostname && a.networks == b.networks
             && a.capabilities == b.capabilities && a.seccompProfile == b.seccompProfile
             && a.cgroupSettings == b.cgroupSettings
-            && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks && a.hookVersion == b.hookVersion && a.ttyMax == b.ttyMax
+            && a.mountEntries == b.mountEntries && a.mountAuto == b.mountAuto && a.hooks == b.hooks && a.hookVersion == b.hookVersion && a.ttyMax == b.ttyMax && a.ephemeral == b.ephemeral
             && a.environment == b.environment && a.initCommand == b.initCommand
             && a.haltSignal == b.haltSignal && a.stopSignal == b.stopSignal
             && a.apparmorProfile == b.apparmorProfile && a.apparmorAllowIncomplete == b.apparmorAllowIncomplete

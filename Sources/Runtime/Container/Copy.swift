@@ -14,6 +14,12 @@ public struct CopyOptions: Sendable {
     public var keepMAC = false
     /// `-m bind=SRC:DEST[:ro]`: host directories bound into the copy (lxc.mount.entry lines).
     public var binds: [(source: String, destination: String, readOnly: Bool)] = []
+    /// `-e`: an ephemeral copy (lxc.ephemeral = 1, destroyed when it stops) that is started at once.
+    public var ephemeral = false
+    /// `-D`: with `-e`, keep the copy when it stops (no lxc.ephemeral).
+    public var keepData = false
+    /// The words after `--`: given to every clone hook.
+    public var hookArguments: [String] = []
     public init() {}
 }
 
@@ -38,14 +44,15 @@ extension Container {
         let backend = options.backend ?? (options.snapshot || sourceIsOverlay ? .overlay : .dir)
         switch (backend, sourceIsOverlay) {
         case (.btrfs, _): throw .unsupportedCopy("btrfs copies are not available yet; use -B dir or -s (overlay)")
-        case (.dir, true): throw .unsupportedCopy("a dir copy of an overlay container is not available yet; use -s (an overlay clone of it)")
         default: break
         }
-        let mounts = options.binds.map { bind in
+        var appended = options.binds.map { bind in
             "lxc.mount.entry = \(bind.source) \(bind.destination.drop { $0 == "/" }) none bind,\(bind.readOnly ? "ro," : "")create=dir 0 0\n"
         }.joined()
+        if options.ephemeral && !options.keepData { appended += "lxc.ephemeral = 1\n" }
         try duplicate(config, root: root, to: target.paths, layout: backend == .dir ? .full : .overlayClone,
-                      keepName: options.keepName, keepMAC: options.keepMAC, user: user, appendConfig: mounts)
+                      keepName: options.keepName, keepMAC: options.keepMAC, user: user, appendConfig: appended,
+                      hookArguments: options.hookArguments)
         return target
     }
 
@@ -64,13 +71,28 @@ extension Container {
     /// last; `extra` files (a snapshot's timestamp and comment) go in before the rename.
     func duplicate(_ config: ContainerConfig, root: (uid: UInt32, gid: UInt32, uidCount: UInt32, gidCount: UInt32), to final: ContainerPaths,
                    layout: Layout, keepName: Bool, keepMAC: Bool, user: UserRecord, extra: [(String, [UInt8])] = [],
-                   appendConfig: String = "") throws(RuntimeError) {
+                   appendConfig: String = "", hookArguments: [String] = []) throws(RuntimeError) {
         let staging = final.lxcpath + "/." + final.name + ".partial"
         let ns = try userns(root, user: user)
         // A leftover of an interrupted copy to this name: its files belong to the container's ids.
         try ns.remove(staging, what: "removing the unfinished copy \(staging)")
         try Directories.make(final.lxcpath, mode: 0o755)
         do { _ = try valueOrErrno { mkdir(staging, 0o755) } } catch { throw .system(SystemError("create", staging, error)) }
+        do {
+            try build(config, root: root, ns: ns, staging: staging, final: final, layout: layout, keepName: keepName, keepMAC: keepMAC,
+                      extra: extra, appendConfig: appendConfig, hookArguments: hookArguments)
+        } catch {
+            // A failure we see (a full disk, a failing clone hook) leaves nothing behind; one we do
+            // not (kill -9) leaves the staging directory for the next copy to this name.
+            try? ns.remove(staging)
+            if layout == .overlayClone { Dependencies.remove(clone: final, from: paths) }
+            throw error
+        }
+    }
+
+    private func build(_ config: ContainerConfig, root: (uid: UInt32, gid: UInt32, uidCount: UInt32, gidCount: UInt32), ns: ContainerUserns,
+                       staging: String, final: ContainerPaths, layout: Layout, keepName: Bool, keepMAC: Bool, extra: [(String, [UInt8])],
+                       appendConfig: String, hookArguments: [String]) throws(RuntimeError) {
         func copyTree(_ source: String, _ destination: String) throws(RuntimeError) {
             try ns.run(["--", "/bin/cp", "-a", "--sparse=always", "--", source, destination], what: "copying \(source)")
         }
@@ -78,7 +100,18 @@ extension Container {
         let rootfsValue: String
         switch layout {
         case .full:
-            try copyTree(config.rootfs ?? paths.defaultRootfs, staging + "/rootfs")
+            if case .overlay(let lowers, let upper) = config.rootfsBackend {
+                // The merged view, mounted read-only from the layers (upper first) in the
+                // namespace's own mount table, copied whole: the copy stands on nothing.
+                let view = staging + "/.source"
+                do { _ = try valueOrErrno { mkdir(view, 0o755) } } catch { throw .system(SystemError("create", view, error)) }
+                let options = "lowerdir=" + ([upper] + lowers).joined(separator: ":") + ",userxattr"
+                try ns.run(["--", "/bin/sh", "-c", "mount -t overlay -o \"$1\" overlay \"$2\" && exec /bin/cp -a --sparse=always -- \"$2\" \"$3\"",
+                            "sh", options, view, staging + "/rootfs"], what: "copying \(name)'s overlay rootfs")
+                _ = rmdir(view)
+            } else {
+                try copyTree(config.rootfs ?? paths.defaultRootfs, staging + "/rootfs")
+            }
             rootfsValue = "dir:" + final.defaultRootfs
         case .overlayClone, .deltaCopy:
             var lowers: [String]
@@ -114,8 +147,10 @@ extension Container {
         if !keepName { replacements["lxc.uts.name"] = final.name }
         let text = ConfigText.rewrite(try configText(), replacing: replacements, hwaddr: keepMAC ? nil : { MACAddress.randomizedTail($0) }) + appendConfig
         // Checked before anything is moved into place: a bad -m must not leave a broken container.
-        do { _ = try ConfigParser.parse(text, file: final.config) } catch { throw .config(error) }
+        let newConfig: ContainerConfig
+        do { newConfig = try ConfigParser.parse(text, file: final.config) } catch { throw .config(error) }
         do { try Files.replaceAtomically(staging + "/config", with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
+        try CloneUpdate(sourceName: name, final: final, staging: staging, keepName: keepName, hookArguments: hookArguments).run(newConfig, in: ns)
         for (file, bytes) in extra {
             do { try Files.replaceAtomically(staging + "/" + file, with: bytes, attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
         }
@@ -163,7 +198,7 @@ extension Container {
     /// lxc-rename (lxc-copy -R): the stopped container's directory renamed, its config's paths
     /// and hostname (when it was the name) following, its origin's record updated. Refused while
     /// clones stand on it or it has snapshots (their configs name its paths).
-    public func rename(to newName: String) throws(RuntimeError) -> Container {
+    public func rename(to newName: String, user: UserRecord) throws(RuntimeError) -> Container {
         guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
         if isRunning { throw .running(name) }
         let dependents = Dependencies.dependents(of: paths)
@@ -202,6 +237,13 @@ extension Container {
                 entry == Dependencies.Entry(lxcpath: paths.lxcpath, name: name) ? Dependencies.Entry(lxcpath: paths.lxcpath, name: newName) : entry
             }
             try Dependencies.write(entries, to: Dependencies.snapshotsFile(originPaths))
+        }
+        // As lxc-rename (a clone under the new name): /etc/hostname follows the name and the
+        // clone hooks run, now in place.
+        if let root = Container.rootIDs(of: config) {
+            let renamed = try target.loadConfig(lenient: true)
+            try CloneUpdate(sourceName: name, final: target.paths, staging: target.paths.directory,
+                            keepName: replacements["lxc.uts.name"] == nil, hookArguments: []).run(renamed, in: try userns(root, user: user))
         }
         return target
     }

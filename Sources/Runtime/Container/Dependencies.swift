@@ -46,10 +46,12 @@ enum Dependencies {
 
     /// A destroyed clone leaves its origin's record.
     static func remove(clone: ContainerPaths) {
-        for origin in read(rdependsFile(clone)) {
-            let originPaths = ContainerPaths(name: origin.name, lxcpath: origin.lxcpath)
-            let kept = read(snapshotsFile(originPaths)).filter { $0 != Entry(lxcpath: clone.lxcpath, name: clone.name) }
-            try? write(kept, to: snapshotsFile(originPaths))
-        }
+        for origin in read(rdependsFile(clone)) { remove(clone: clone, from: ContainerPaths(name: origin.name, lxcpath: origin.lxcpath)) }
+    }
+
+    /// `clone` out of `origin`'s record (a clone that was never finished).
+    static func remove(clone: ContainerPaths, from origin: ContainerPaths) {
+        let kept = read(snapshotsFile(origin)).filter { $0 != Entry(lxcpath: clone.lxcpath, name: clone.name) }
+        try? write(kept, to: snapshotsFile(origin))
     }
 }

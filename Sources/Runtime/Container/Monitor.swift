@@ -41,6 +41,12 @@ public enum Monitor {
         supervise(container, started, server: server)
         if consoleLog >= 0 { close(consoleLog) }
         releaseCgroups(cgroups, container)
+        if started.config.ephemeral {
+            // lxc.ephemeral, as LXC does at the end of a run: the container goes with its stop.
+            do { try container.destroy(user: user, config: started.config); log("\(container.name) destroyed (lxc.ephemeral)") } catch {
+                log("lxc.ephemeral: cannot destroy \(container.name): \(error)")
+            }
+        }
         // Last: while it exists with our pid, a new start waits for us (ContainerState.lingeringMonitor).
         _ = unlink(container.paths.state)
         return 0
