@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <shadow.h>
 #include <string.h>
+#include <linux/btrfs.h>
+#include <sys/ioctl.h>
 #include <syslog.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -154,6 +156,26 @@ unsigned long clinux_fs_magic(int fd) {
     struct statfs st;
     if (fstatfs(fd, &st) != 0) return 0;
     return (unsigned long)st.f_type;
+}
+
+int clinux_path_fs(const char *path, unsigned long *magic) {
+    struct statfs st;
+    if (statfs(path, &st) != 0) return -1;
+    *magic = (unsigned long)st.f_type;
+    return 0;
+}
+
+int clinux_btrfs_fsid(const char *path, unsigned char fsid[16]) {
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct btrfs_ioctl_fs_info_args info;
+    memset(&info, 0, sizeof info);
+    int rc = ioctl(fd, BTRFS_IOC_FS_INFO, &info);
+    int e = errno;
+    close(fd);
+    if (rc != 0) { errno = e; return -1; }
+    memcpy(fsid, info.fsid, 16);
+    return 0;
 }
 
 int clinux_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }

@@ -68,6 +68,8 @@ extension Userbox {
         @Option(name: [.customShort("f"), .customLong("config")], help: ArgumentHelp("A config file merged into the new container's (lxc-create -f): its lxc.idmap lines are the idmap unless --idmap is given; its rootfs path is ignored.", valueName: "FILE"))
         var configFile: String?
         @Option(help: ArgumentHelp("Extra config lines (KEY=VALUE), appended.", valueName: "LINE")) var set: [String] = []
+        @Option(name: [.customShort("B"), .customLong("bdev")], help: ArgumentHelp("Storage of the rootfs: dir, or btrfs (a subvolume; the containers directory must be on btrfs).", valueName: "TYPE"))
+        var storage: String = "dir"
         @Argument var name: String
 
         func run() throws {
@@ -79,7 +81,8 @@ extension Userbox {
                 guard let eq = line.firstIndex(of: "=") else { return line + "\n" }
                 return "\(line[..<eq]) = \(line[line.index(after: eq)...])\n"
             }.joined()
-            try attempt { () throws(RuntimeError) in try container.create(from: source, user: user, idmaps: maps, configFile: configFile, extraConfig: extra) }
+            guard let backend = CopyOptions.Backend(rawValue: storage), backend != .overlay else { throw ValidationError("-B takes dir or btrfs, not '\(storage)'") }
+            try attempt { () throws(RuntimeError) in try container.create(from: source, user: user, idmaps: maps, configFile: configFile, extraConfig: extra, storage: backend) }
             print("created \(name) in \(container.paths.directory)")
         }
     }
@@ -326,7 +329,7 @@ extension Userbox {
             discussion: "A dir copy copies the rootfs inside a user namespace with the container's ids (owners, modes, xattrs, ACLs, file capabilities, hard links and holes kept); a dir copy of an overlay container copies its merged view and stands on nothing. -s makes an overlay clone: an empty upper layer over the source's rootfs, mounted when the clone starts; the source then cannot be destroyed until its clones are. The copy gets NEW as its hostname (lxc.uts.name and /etc/hostname) and new MAC addresses unless -K / -M; lxc.hook.clone hooks run with the words after --. -e makes an ephemeral overlay clone (NEW defaults to NAME_XXXXXX), starts it and destroys it when it stops; with a command after --, runs it attached and then shuts the copy down.")
         @OptionGroup var common: Common
         @Flag(name: [.short, .customLong("snapshot")], help: "Copy-on-write: an overlay clone.") var snapshot = false
-        @Option(name: [.customShort("B"), .customLong("backingstorage")], help: ArgumentHelp("Storage of the copy: dir or overlay.", valueName: "TYPE"))
+        @Option(name: [.customShort("B"), .customLong("backingstorage")], help: ArgumentHelp("Storage of the copy: dir, overlay or btrfs.", valueName: "TYPE"))
         var backend: String?
         @Flag(name: [.customShort("K"), .customLong("keepname")], help: "Keep the hostname.") var keepName = false
         @Flag(name: [.customShort("M"), .customLong("keepmac")], help: "Keep the MAC addresses.") var keepMAC = false
@@ -343,7 +346,7 @@ extension Userbox {
         @Argument(parsing: .postTerminator, help: "Arguments for the clone hooks; with -e, a command to run in the copy.") var words: [String] = []
 
         func validate() throws {
-            if let backend, CopyOptions.Backend(rawValue: backend) == nil { throw ValidationError("-B takes dir or overlay (or btrfs), not '\(backend)'") }
+            if let backend, CopyOptions.Backend(rawValue: backend) == nil { throw ValidationError("-B takes dir, overlay or btrfs, not '\(backend)'") }
             for m in mount where Copy.bind(m) == nil {
                 throw ValidationError("-m takes bind=SRC:DEST[:ro] with absolute paths, not '\(m)' (overlay= mounts are not available)")
             }

@@ -118,6 +118,13 @@ int clinux_netlink_route_open(void);
 /* fstatfs(fd).f_type, or 0 on error (NSFS_MAGIC 0x6e736673 for namespace files). */
 unsigned long clinux_fs_magic(int fd);
 
+/* statfs(path): the filesystem's magic; -1 with errno on error. */
+int clinux_path_fs(const char *path, unsigned long *magic);
+
+/* The btrfs filesystem's UUID of a directory on it (BTRFS_IOC_FS_INFO; the same for every
+   subvolume, unlike statfs's f_fsid); -1 with errno on error. */
+int clinux_btrfs_fsid(const char *path, unsigned char fsid[16]);
+
 /* setns(2) for a network namespace fd. */
 int clinux_setns_net(int fd);
 

@@ -20,9 +20,17 @@ struct ContainerUserns {
         try Process.check([usernsexec] + maps + arguments, what: what)
     }
 
-    /// The tree gone, if it is there.
+    /// The tree gone, if it is there. A btrfs subvolume is deleted at once where the mount allows
+    /// it (user_subvol_rm_allowed), else emptied and removed with rmdir (the kernel allows that for
+    /// an empty subvolume).
     func remove(_ tree: String, what: String? = nil) throws(RuntimeError) {
-        if Files.exists(tree) { try run(["--remove", tree], what: what ?? "removing \(tree)") }
+        guard Files.exists(tree) else { return }
+        let subvolume = Btrfs.isSubvolume(tree)
+        if subvolume, let btrfs = try? Btrfs.tool(), (try? run(["--", btrfs, "-q", "subvolume", "delete", tree], what: "")) != nil { return }
+        do { try run(["--remove", tree], what: what ?? "removing \(tree)") } catch {
+            if subvolume { throw .subvolumeNotRemoved(path: tree, detail: error.description) }
+            throw error
+        }
     }
 }
 

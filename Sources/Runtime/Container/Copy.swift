@@ -41,16 +41,31 @@ extension Container {
 
         let sourceIsOverlay: Bool
         if case .overlay = config.rootfsBackend { sourceIsOverlay = true } else { sourceIsOverlay = false }
-        let backend = options.backend ?? (options.snapshot || sourceIsOverlay ? .overlay : .dir)
-        switch (backend, sourceIsOverlay) {
-        case (.btrfs, _): throw .unsupportedCopy("btrfs copies are not available yet; use -B dir or -s (overlay)")
-        default: break
+        let sourceIsBtrfs = config.rootfsBackend == .btrfs
+        // As lxc-copy: the source's storage, except that -s on a dir source makes an overlay clone.
+        let backend = options.backend ?? (sourceIsBtrfs ? .btrfs : options.snapshot || sourceIsOverlay ? .overlay : .dir)
+        let layout: Layout
+        switch backend {
+        case .dir: layout = .full
+        case .overlay: layout = .overlayClone
+        case .btrfs:
+            let newLxcpath = target.paths.lxcpath
+            try Directories.make(newLxcpath, mode: 0o755)
+            try Btrfs.requireBtrfs(newLxcpath, for: "-B btrfs")
+            let rootfs = config.rootfs ?? paths.defaultRootfs
+            if sourceIsBtrfs && Btrfs.isSubvolume(rootfs) && Btrfs.sameFilesystem(rootfs, newLxcpath) {
+                layout = .btrfsSnapshot
+            } else if options.snapshot {
+                throw .unsupportedCopy("-s -B btrfs snapshots a btrfs container on the same filesystem; \(name) is not one (copy it with -B btrfs, then snapshot that copy)")
+            } else {
+                layout = .fullIntoSubvolume
+            }
         }
         var appended = options.binds.map { bind in
             "lxc.mount.entry = \(bind.source) \(bind.destination.drop { $0 == "/" }) none bind,\(bind.readOnly ? "ro," : "")create=dir 0 0\n"
         }.joined()
         if options.ephemeral && !options.keepData { appended += "lxc.ephemeral = 1\n" }
-        try duplicate(config, root: root, to: target.paths, layout: backend == .dir ? .full : .overlayClone,
+        try duplicate(config, root: root, to: target.paths, layout: layout,
                       keepName: options.keepName, keepMAC: options.keepMAC, user: user, appendConfig: appended,
                       hookArguments: options.hookArguments)
         return target
@@ -65,6 +80,10 @@ extension Container {
         /// An overlay with a copy of this container's upper layer over the same lowers (a snapshot
         /// of an overlay container, and its restore).
         case deltaCopy
+        /// A btrfs snapshot of this container's subvolume (copy-on-write, at once).
+        case btrfsSnapshot
+        /// A full copy into a new btrfs subvolume.
+        case fullIntoSubvolume
     }
 
     /// Builds `final` from this container in `.NAME.partial` beside it and renames it into place
@@ -99,20 +118,31 @@ extension Container {
 
         let rootfsValue: String
         switch layout {
-        case .full:
+        case .full, .fullIntoSubvolume:
+            // Into a new subvolume: made first, then filled (cp's `SRC/.` keeps the top's owner
+            // and mode too).
+            let prepare = layout == .fullIntoSubvolume ? "\(try Btrfs.tool()) -q subvolume create \"$3\" && " : ""
+            let destination = layout == .fullIntoSubvolume ? "$3/" : "$3"
             if case .overlay(let lowers, let upper) = config.rootfsBackend {
                 // The merged view, mounted read-only from the layers (upper first) in the
                 // namespace's own mount table, copied whole: the copy stands on nothing.
                 let view = staging + "/.source"
                 do { _ = try valueOrErrno { mkdir(view, 0o755) } } catch { throw .system(SystemError("create", view, error)) }
                 let options = "lowerdir=" + ([upper] + lowers).joined(separator: ":") + ",userxattr"
-                try ns.run(["--", "/bin/sh", "-c", "mount -t overlay -o \"$1\" overlay \"$2\" && exec /bin/cp -a --sparse=always -- \"$2\" \"$3\"",
+                try ns.run(["--", "/bin/sh", "-c", "mount -t overlay -o \"$1\" overlay \"$2\" && \(prepare)exec /bin/cp -a --sparse=always -- \"$2/.\" \"\(destination)\"",
                             "sh", options, view, staging + "/rootfs"], what: "copying \(name)'s overlay rootfs")
                 _ = rmdir(view)
+            } else if layout == .fullIntoSubvolume {
+                try ns.run(["--", "/bin/sh", "-c", "\(prepare)exec /bin/cp -a --sparse=always -- \"$1/.\" \"\(destination)\"",
+                            "sh", config.rootfs ?? paths.defaultRootfs, "", staging + "/rootfs"], what: "copying \(name)'s rootfs into a btrfs subvolume")
             } else {
                 try copyTree(config.rootfs ?? paths.defaultRootfs, staging + "/rootfs")
             }
-            rootfsValue = "dir:" + final.defaultRootfs
+            rootfsValue = (layout == .fullIntoSubvolume ? "btrfs:" : "dir:") + final.defaultRootfs
+        case .btrfsSnapshot:
+            try ns.run(["--", try Btrfs.tool(), "-q", "subvolume", "snapshot", config.rootfs ?? paths.defaultRootfs, staging + "/rootfs"],
+                       what: "snapshotting \(name)'s btrfs subvolume")
+            rootfsValue = "btrfs:" + final.defaultRootfs
         case .overlayClone, .deltaCopy:
             var lowers: [String]
             var sourceUpper: String?

@@ -21,8 +21,15 @@ extension Container {
     /// lxc.idmap lines replace the default idmap (unless `idmaps` is given) and its
     /// lxc.rootfs.path is left out (the rootfs is the new container's own).
     public func create(from source: RootfsSource, user: UserRecord, idmaps: [ContainerConfig.IDMap]? = nil,
-                       configFile: String? = nil, extraConfig: String = "") throws(RuntimeError) {
+                       configFile: String? = nil, extraConfig: String = "", storage: CopyOptions.Backend = .dir) throws(RuntimeError) {
         guard !exists else { throw .alreadyExists(container: name, lxcpath: paths.lxcpath) }
+        // As unprivileged lxc-create: a directory, or a btrfs subvolume (-B btrfs).
+        if storage == .overlay { throw .unsupportedCopy("create makes dir or btrfs containers; an overlay container is a copy (userbox copy -s)") }
+        if storage == .btrfs {
+            _ = try Btrfs.tool()
+            try Directories.make(paths.lxcpath, mode: 0o755)
+            try Btrfs.requireBtrfs(paths.lxcpath, for: "-B btrfs")
+        }
         var fileText = ""
         var fileMaps: [ContainerConfig.IDMap] = []
         if let configFile {
@@ -41,7 +48,7 @@ extension Container {
         if let idmaps { maps = idmaps } else if !fileMaps.isEmpty { maps = fileMaps } else { maps = try defaultIDMaps(for: user) }
         var text = "# userbox container \(name)\n"
         for m in maps { text += "lxc.idmap = \(m.kind == .uid ? "u" : "g") \(m.inside) \(m.outside) \(m.count)\n" }
-        text += "lxc.rootfs.path = dir:\(paths.defaultRootfs)\nlxc.uts.name = \(name)\n"
+        text += "lxc.rootfs.path = \(storage == .btrfs ? "btrfs" : "dir"):\(paths.defaultRootfs)\nlxc.uts.name = \(name)\n"
         text += "lxc.mount.auto = proc:mixed sys:ro\n"
         if case .busybox = source {
             text += "# busybox init powers off on SIGUSR2\nlxc.signal.halt = SIGUSR2\n"
@@ -64,7 +71,11 @@ extension Container {
         try Directories.make(paths.directory, mode: 0o755)
         let rootfs = paths.defaultRootfs
         do throws(RuntimeError) {
-            do { _ = try valueOrErrno { mkdir(rootfs, 0o755) } } catch { throw .system(SystemError("create", rootfs, error)) }
+            if storage == .btrfs {
+                try Process.check([try Btrfs.tool(), "-q", "subvolume", "create", rootfs], what: "creating the btrfs subvolume \(rootfs)")
+            } else {
+                do { _ = try valueOrErrno { mkdir(rootfs, 0o755) } } catch { throw .system(SystemError("create", rootfs, error)) }
+            }
             let ns = try userns(root, user: user)
             let n = ns.n
             switch source {

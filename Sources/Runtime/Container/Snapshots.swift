@@ -44,7 +44,9 @@ extension Container {
         switch config.rootfsBackend {
         case .dir: layout = .full
         case .overlay: layout = .deltaCopy
-        case .btrfs: throw .unsupportedCopy("snapshots of btrfs containers are not available yet")
+        // Copy-on-write where the rootfs is a subvolume; a btrfs: path that is a plain directory
+        // is copied whole.
+        case .btrfs: layout = Btrfs.isSubvolume(config.rootfs ?? paths.defaultRootfs) ? .btrfsSnapshot : .full
         }
         var n = 0
         while Files.exists(snapshotsDirectory + "/snap\(n)") { n += 1 }
@@ -63,7 +65,11 @@ extension Container {
         let snapConfig = try snapshot.loadConfig()
         guard let root = Container.rootIDs(of: snapConfig) else { throw .idmapNoRoot(kind: nil) }
         let layout: Layout
-        if case .overlay = snapConfig.rootfsBackend { layout = .deltaCopy } else { layout = .full }
+        switch snapConfig.rootfsBackend {
+        case .overlay: layout = .deltaCopy
+        case .btrfs where Btrfs.isSubvolume(snapConfig.rootfs ?? snapshot.paths.defaultRootfs): layout = .btrfsSnapshot
+        case .dir, .btrfs: layout = .full
+        }
         if let newName, newName != name {
             let target = try Container(name: newName, lxcpath: paths.lxcpath)
             guard !target.exists else { throw .alreadyExists(container: newName, lxcpath: paths.lxcpath) }
@@ -86,6 +92,7 @@ extension Container {
             for part in rootfs overlay; do if [ -e "$2/$part" ]; then mv -T "$2/$part" "$1/$part"; fi; done
             """, "sh", paths.directory, scratch.directory], what: "swapping in the restored rootfs")
         let value = layout == .full ? "dir:" + paths.defaultRootfs
+            : layout == .btrfsSnapshot ? "btrfs:" + paths.defaultRootfs
             : "overlay:" + (snapConfig.rootfsBackend.lowers).joined(separator: ":") + ":" + paths.directory + "/overlay/delta"
         let text = ConfigText.rewrite(try snapshot.configText(), replacing: ["lxc.rootfs.path": value], hwaddr: nil)
         do { try Files.replaceAtomically(paths.config, with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
