@@ -146,6 +146,8 @@ extension Container {
         }
         if let root = Container.rootIDs(of: config) {
             let ns = try userns(root, user: user)
+            // The old rootfs of an interrupted restore is removed with the rest.
+            try? rollBackRestore(user: user)
             // The rootfs, and an overlay clone's layers, belong to the container's ids.
             for tree in [rootfs, paths.directory + "/overlay", paths.directory + "/.restore"] { try ns.remove(tree) }
         }

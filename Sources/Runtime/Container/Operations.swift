@@ -37,6 +37,8 @@ extension Container {
         // The monitor checks the config (and says what is wrong); checking here too would only
         // put the same work twice on every start.
         guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
+        // A restore killed mid-swap: the container as it was before it.
+        try rollBackRestore(user: user)
         try prepareCgroups(user: user, starterJoins: commandLine)
         var ready: [Int32] = [0, 0]
         do { _ = try valueOrErrno { pipe2(&ready, O_CLOEXEC) } } catch { throw .system(SystemError("create", "a pipe for the monitor", error)) }

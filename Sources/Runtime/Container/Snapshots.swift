@@ -82,6 +82,7 @@ extension Container {
         // Built beside, in a scratch container of the snapshots directory, then swapped in.
         let scratch = ContainerPaths(name: "restoring", lxcpath: paths.directory + "/.restore")
         let ns = try userns(root, user: user)
+        try rollBackRestore(user: user)
         try ns.remove(paths.directory + "/.restore")
         try snapshot.duplicate(snapConfig, root: root, to: scratch, layout: layout, keepName: true, keepMAC: true, user: user)
         // Inside the user namespace: moving a directory the container's root owns to another
@@ -97,6 +98,24 @@ extension Container {
         let text = ConfigText.rewrite(try snapshot.configText(), replacing: ["lxc.rootfs.path": value], hwaddr: nil)
         do { try Files.replaceAtomically(paths.config, with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
         try ns.remove(paths.directory + "/.restore")
+    }
+
+    /// A restore killed while it swapped the rootfs leaves the old parts in `.restore/old-*`: they
+    /// go back (whatever of the new is in place goes aside), so the container is as it was before
+    /// and the restore can be run again. Nothing to do when no `old-*` is there.
+    func rollBackRestore(user: UserRecord) throws(RuntimeError) {
+        let aside = paths.directory + "/.restore"
+        guard Files.exists(aside + "/old-rootfs") || Files.exists(aside + "/old-overlay") else { return }
+        guard let root = Container.rootIDs(of: try loadConfig(lenient: true)) else { throw .idmapNoRoot(kind: nil) }
+        try userns(root, user: user).run(["--", "/bin/sh", "-c", """
+            set -e
+            for part in rootfs overlay; do
+                if [ -e "$1/.restore/old-$part" ]; then
+                    if [ -e "$1/$part" ]; then mv -T "$1/$part" "$1/.restore/new-$part"; fi
+                    mv -T "$1/.restore/old-$part" "$1/$part"
+                fi
+            done
+            """, "sh", paths.directory], what: "rolling back an interrupted restore of \(name)")
     }
 
     /// lxc-snapshot -d SNAP|ALL.
