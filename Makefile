@@ -29,7 +29,7 @@ SETUID_HELPERS = newuidmap newgidmap
 TOOLS = subid getsubids usernsexec userbox
 
 DEBIAN_PACKAGES = man-db groff-base bash-completion acl attr busybox-static iproute2 pamtester g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux podman buildah rootlesskit valgrind tmux btrfs-progs
-BENCH_PACKAGES = hyperfine
+BENCH_PACKAGES = hyperfine rsync
 
 SHELL = /bin/bash
 

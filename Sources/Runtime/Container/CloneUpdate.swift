@@ -29,10 +29,12 @@ struct CloneUpdate {
         return path.hasPrefix(prefix) ? staging + "/" + path.dropFirst(prefix.count) : path
     }
 
-    /// Runs it; `config` is the new container's (with its final paths).
-    func run(_ config: ContainerConfig, in ns: ContainerUserns) throws(RuntimeError) {
-        guard needed(config) else { return }
-        var script = "set -e\n"
+    /// Runs it; `config` is the new container's (with its final paths). `prelude`: shell commands
+    /// the copy needs run as the container's root first (in the same namespace: each usernsexec
+    /// costs a process start and two helper runs).
+    func run(_ config: ContainerConfig, in ns: ContainerUserns, prelude: String = "") throws(RuntimeError) {
+        guard needed(config) || !prelude.isEmpty else { return }
+        var script = "set -e\n" + prelude
         let rootfs: String
         switch config.rootfsBackend {
         case .overlay(let lowers, let upper):

@@ -117,6 +117,8 @@ extension Container {
         }
 
         let rootfsValue: String
+        // Commands for the container's root before the clone update, in its namespace.
+        var prelude = ""
         switch layout {
         case .full, .fullIntoSubvolume:
             // Into a new subvolume: made first, then filled (cp's `SRC/.` keeps the top's owner
@@ -156,9 +158,9 @@ extension Container {
                 do { _ = try valueOrErrno { mkdir(staging + "/" + dir, 0o755) } } catch { throw .system(SystemError("create", staging + "/" + dir, error)) }
             }
             if layout == .deltaCopy, let sourceUpper {
-                try copyTree(sourceUpper, staging + "/overlay/delta")
                 do { _ = try valueOrErrno { mkdir(staging + "/overlay/work", 0o755) } } catch { throw .system(SystemError("create", staging + "/overlay/work", error)) }
-                try ns.run(["--", "/bin/chown", "0:0", staging + "/rootfs", staging + "/overlay/work"], what: "giving the overlay layers to the container's root")
+                try ns.run(["--", "/bin/sh", "-c", "/bin/cp -a --sparse=always -- \"$1\" \"$2\" && exec /bin/chown 0:0 \"$3\" \"$4\"",
+                            "sh", sourceUpper, staging + "/overlay/delta", staging + "/rootfs", staging + "/overlay/work"], what: "copying \(sourceUpper)")
             } else {
                 for dir in ["overlay/delta", "overlay/work"] {
                     do { _ = try valueOrErrno { mkdir(staging + "/" + dir, 0o755) } } catch { throw .system(SystemError("create", staging + "/" + dir, error)) }
@@ -166,8 +168,9 @@ extension Container {
                 // The upper layer's root is the merged root: the lower's owner and mode.
                 var lowerInfo = stat()
                 let topMode = String(stat(lowers[0], &lowerInfo) == 0 ? lowerInfo.st_mode & 0o7777 : 0o755, radix: 8)
-                try ns.run(["--", "/bin/sh", "-c", "chown 0:0 \"$1/rootfs\" \"$1/overlay/delta\" \"$1/overlay/work\" && chmod \"$2\" \"$1/overlay/delta\"",
-                                                            "sh", staging, topMode], what: "giving the overlay layers to the container's root")
+                // Done in the same namespace as the clone update (one usernsexec, not two).
+                prelude = "chown 0:0 " + ["rootfs", "overlay/delta", "overlay/work"].map { Hooks.quoted(staging + "/" + $0) }.joined(separator: " ")
+                    + "\nchmod \(topMode) \(Hooks.quoted(staging + "/overlay/delta"))\n"
             }
             if lowers.isEmpty { lowers = [paths.defaultRootfs] }
             rootfsValue = "overlay:" + lowers.joined(separator: ":") + ":" + final.directory + "/overlay/delta"
@@ -180,7 +183,7 @@ extension Container {
         let newConfig: ContainerConfig
         do { newConfig = try ConfigParser.parse(text, file: final.config) } catch { throw .config(error) }
         do { try Files.replaceAtomically(staging + "/config", with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
-        try CloneUpdate(sourceName: name, final: final, staging: staging, keepName: keepName, hookArguments: hookArguments).run(newConfig, in: ns)
+        try CloneUpdate(sourceName: name, final: final, staging: staging, keepName: keepName, hookArguments: hookArguments).run(newConfig, in: ns, prelude: prelude)
         for (file, bytes) in extra {
             do { try Files.replaceAtomically(staging + "/" + file, with: bytes, attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
         }
