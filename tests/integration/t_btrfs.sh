@@ -33,12 +33,12 @@ same "a snapshot of base's" "$(btrfs subvolume show $lx/base/rootfs | awk '/^[[:
     "$(btrfs subvolume show $lx/snap1/rootfs | awk '/Parent UUID:/ {print $3}')"
 same "owners, xattrs and hard links kept; its own /etc/hostname" "1000:1000 2 kept snap1" \
     "$(stat -c '%u:%g %h' $lx/snap1/rootfs/meta | sed 's/^2001000:2001000/1000:1000/') $(getfattr -n user.note --only-values $lx/snap1/rootfs/meta) $(cat $lx/snap1/rootfs/etc/hostname)"
-b start snap1 >/dev/null || tail -3 $lx/snap1/userbox.log
+b start base >/dev/null && b start snap1 >/dev/null || { not_ok "base and its snapshot copy start together"; tail -3 $lx/snap1/userbox.log; }
 b attach snap1 -- sh -c 'echo changed > /meta; echo new > /root/only-here'
-same "changes in the copy stay there" "data|absent" "$(cat $lx/base/rootfs/meta)|$(test -e $lx/base/rootfs/root/only-here && echo present || echo absent)"
-b stop -k snap1
-inside sh -c "echo base-changed > $lx/base/rootfs/etc/motd"
-check "and changes in the source do not reach the copy" test ! -e $lx/snap1/rootfs/etc/motd
+b attach base -- sh -c 'echo base-changed > /etc/motd'
+same "both running: changes in the copy stay there" "data|absent" "$(b attach base -- cat /meta)|$(b attach base -- sh -c 'test -e /root/only-here && echo present || echo absent')"
+same "and changes in the source do not reach the copy" "changed absent" "$(b attach snap1 -- cat /meta) $(b attach snap1 -- sh -c 'test -e /etc/motd && echo present || echo absent')"
+b stop -k snap1; b stop -k base
 
 # A dir container copied with -B btrfs fills a new subvolume; a btrfs one copied with -B dir is a plain directory.
 b create plain >/dev/null

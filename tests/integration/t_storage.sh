@@ -18,6 +18,12 @@ same "a dir copy ($out)" 0 "$rc"
 same "keeps owners, modes, hard links, xattrs, ACLs, file capabilities and holes" "$orig" "$(meta $box/plain/rootfs)"
 same "and gets its own hostname" "lxc.uts.name = plain" "$(grep '^lxc.uts.name' $box/plain/config)"
 same "its rootfs is its own" "lxc.rootfs.path = dir:$box/plain/rootfs" "$(grep '^lxc.rootfs.path' $box/plain/config)"
+ub start base >/dev/null && ub start plain >/dev/null || { not_ok "base and its copy start together"; tail -3 $box/plain/userbox.log; }
+ub attach plain -- sh -c 'echo copy > /only-in-copy'; ub attach base -- sh -c 'echo source > /only-in-source'
+same "both running: the copy's changes stay in the copy, the source's in the source" "base plain|absent absent" \
+    "$(ub attach base -- hostname) $(ub attach plain -- hostname)|$(ub attach base -- sh -c 'test -e /only-in-copy && echo present || echo absent') $(ub attach plain -- sh -c 'test -e /only-in-source && echo present || echo absent')"
+ub stop -k base; ub stop -k plain
+inside rm -f $box/plain/rootfs/only-in-copy $box/base/rootfs/only-in-source
 
 out=$(ub copy -s base web 2>&1); rc=$?
 same "an overlay clone of base ($out)" 0 "$rc"
