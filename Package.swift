@@ -129,7 +129,7 @@ let package = Package(
             swiftSettings: strict, linkerSettings: hardenedLinker),
         // getsubids is exec'd by podman/rootlesskit on every container start: helper-style, fixed CLI.
         .executableTarget(
-            name: "getsubids", dependencies: ["HelperSupport", "LinuxSys", "SubIDQuery"],
+            name: "getsubids", dependencies: ["HelperSupport", "LinuxSys", "SubID", "SubIDQuery"],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
             name: "usernsexec",

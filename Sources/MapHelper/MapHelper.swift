@@ -63,14 +63,32 @@ public enum MapHelper {
                  + "st_uid:\(st.st_uid), gid:\(caller.realGID) pw_gid:\(account.gid) st_gid:\(st.st_gid)")
         }
 
-        // 4. The subordinate file (shadow 4.13 fails silently here; 4.18+ says why).
+        // 4. The sources (nsswitch's `subid:`; refused when nsswitch.conf or a module is not root's
+        //    alone) and the subordinate file (shadow 4.13 fails silently here; 4.18+ says why).
+        let sources: [SubIDSource]
+        switch NameServiceSwitch.subidSources() {
+        case .success(let s): sources = s
+        case .failure(let error): refuse(error.description)
+        }
+        var plugins: [SubIDPlugin] = []
+        for case .module(let name) in sources {
+            switch SubIDPlugin.load(name) {
+            case .success(let plugin): plugins.append(plugin)
+            case .failure(let error): refuse(error.description)
+            }
+        }
         let store = SubIDStore(kind: kind)
-        let file: SubIDFile
-        do { file = try store.read() } catch {
-            switch error {
-            case .missing: fail("cannot open \(store.path): No such file or directory")
-            case .symlink: fail("cannot open \(store.path): Too many levels of symbolic links")
-            default: fail("cannot open \(store.path): \(error)")
+        var file: SubIDFile?
+        if sources.contains(.files) {
+            do { file = try store.read() } catch {
+                // Beside other sources a missing file is just no ranges; alone it is shadow's error.
+                if sources.count == 1 {
+                    switch error {
+                    case .missing: fail("cannot open \(store.path): No such file or directory")
+                    case .symlink: fail("cannot open \(store.path): Too many levels of symbolic links")
+                    default: fail("cannot open \(store.path): \(error)")
+                    }
+                }
             }
         }
 
@@ -90,9 +108,16 @@ public enum MapHelper {
         let identity = OwnerIdentity(name: account.name, uid: account.uid)
         let policy = IDMapPolicy(kind: kind, caller: identity, ownID: kind == .uid ? account.uid : caller.realGID)
         let verdict: IDMapPolicy.Verdict
-        switch policy.verify(extents, against: file, aliasOwns: { users.user(named: $0)?.uid == account.uid }) {
+        let asked = policy.verify(extents, against: file, aliasOwns: { users.user(named: $0)?.uid == account.uid }, sources: sources) { name, range in
+            for plugin in plugins where plugin.name == name { return plugin.hasRange(owner: account.name, range: range, kind: kind) }
+            return .success(nil)
+        }
+        switch asked {
         case .success(let v): verdict = v
+        case .failure(.notAllowed(let extent)) where sources != [.files]:
+            refuse("\(word) range \(extent) not allowed: no subid source (\(sources.map { $0.description }.joined(separator: ", "))) grants it to \(account.name)")
         case .failure(.notAllowed(let extent)): refuse("\(word) range \(extent) not allowed: \(policy.explainNotAllowed(file: file))")
+        case .failure(.sourceFailed(let error)): refuse(error.description)
         case .failure(.overlapping(let a, let b)): refuse("\(word) ranges \(a) and \(b) overlap")
         case .failure(.tooManyExtents(let n)): refuse("too many ranges: \(n) (the kernel takes at most \(IDMapExtent.kernelMaximum))")
         case .failure(.mapTooLong(let n)): refuse("map is \(n) bytes (the kernel takes less than 4096)")

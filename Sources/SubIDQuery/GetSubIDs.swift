@@ -1,6 +1,6 @@
 public import IDModel
 public import LinuxSys
-import SubID
+public import SubID
 
 /// getsubids: the arguments it accepts and what it prints, as shadow 4.13 does.
 public enum GetSubIDs {
@@ -36,15 +36,40 @@ public enum GetSubIDs {
     /// `getsubids -g nobody` misses `65534:` on Debian, whose group is `nogroup`); subgid owners
     /// are users, so we use the user's uid, as shadow 4.17+ does.
     public static func run(_ request: Request, users: some UserDatabase, path: String? = nil) -> String? {
-        let store = SubIDStore(kind: request.kind, path: path)
-        guard let file = try? store.read() else { return nil }
-        let identity = OwnerIdentity(name: request.owner, uid: users.user(named: request.owner)?.uid)
-        let ranges = file.ranges(of: identity)
-        guard !ranges.isEmpty else { return nil }
+        try? lines(request, users: users, path: path, sources: [.files]).get()
+    }
+
+    /// The output lines from nsswitch's `subid:` sources in order (each source's ranges after the
+    /// previous one's, numbered on), nil when none has a range; a module's failure, or an
+    /// untrusted nsswitch.conf or module, is an error with the reason (shadow prints only "Error
+    /// fetching ranges"; so do we, then the reason).
+    public static func lines(_ request: Request, users: some UserDatabase, path: String? = nil,
+                             sources: [SubIDSource]) -> Result<String?, SubIDSourceError> {
+        var ranges: [IDRange] = []
+        for source in sources {
+            switch source {
+            case .files:
+                let store = SubIDStore(kind: request.kind, path: path)
+                guard let file = try? store.read() else { continue }
+                let identity = OwnerIdentity(name: request.owner, uid: users.user(named: request.owner)?.uid)
+                ranges += file.ranges(of: identity)
+            case .module(let name):
+                let plugin: SubIDPlugin
+                switch SubIDPlugin.load(name) {
+                case .success(let p): plugin = p
+                case .failure(let error): return .failure(error)
+                }
+                switch plugin.ranges(owner: request.owner, kind: request.kind) {
+                case .success(let found): ranges += found ?? []
+                case .failure(let error): return .failure(error)
+                }
+            }
+        }
+        guard !ranges.isEmpty else { return .success(nil) }
         var out = ""
         for (index, range) in ranges.enumerated() {
             out += "\(index): \(request.owner) \(range.start) \(range.count)\n"
         }
-        return out
+        return .success(out)
     }
 }

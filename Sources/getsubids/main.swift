@@ -1,5 +1,6 @@
 import HelperSupport
 import LinuxSys
+import SubID
 import SubIDQuery
 
 // Drop-in for shadow's getsubids: same argument shapes, output, message and exit status.
@@ -11,9 +12,15 @@ case .usage:
     startup.exit(1)
 case .list(let parsed): request = parsed
 }
-let lines = GetSubIDs.run(request, users: SystemUserDatabase())
-guard let lines else {
+let result = NameServiceSwitch.subidSources().flatMap { GetSubIDs.lines(request, users: SystemUserDatabase(), sources: $0) }
+let lines: String
+switch result {
+case .success(let found?): lines = found
+case .success(nil):
     HelperOutput.standardError("Error fetching ranges\n")
+    startup.exit(1)
+case .failure(let error):
+    HelperOutput.standardError("Error fetching ranges\ngetsubids: \(error)\n")
     startup.exit(1)
 }
 HelperOutput.standardOutput(lines)

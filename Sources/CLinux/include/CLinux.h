@@ -125,6 +125,21 @@ int clinux_path_fs(const char *path, unsigned long *magic);
    subvolume, unlike statfs's f_fsid); -1 with errno on error. */
 int clinux_btrfs_fsid(const char *path, unsigned char fsid[16]);
 
+/* A shadow `subid:` plugin (libsubid_NAME.so): opened from `path` (the caller checked it), its
+   four functions resolved. Returns NULL and sets *out, or an error text. */
+typedef struct clinux_subid_plugin clinux_subid_plugin;
+/* The multiarch directory name of this build's target ("x86_64-linux-gnu"). */
+const char *clinux_multiarch_triplet(void);
+const char *clinux_subid_plugin_open(const char *path, clinux_subid_plugin **out);
+/* shadow_subid_has_range; *result 1 or 0; the plugin's status (0 SUCCESS, 1 UNKNOWN_USER,
+   2 ERROR_CONN, 3 ERROR). No answer within `seconds`: `timeout` on stderr and exit status 1. */
+int clinux_subid_plugin_has_range(clinux_subid_plugin *p, const char *owner, unsigned long start, unsigned long count,
+                                  int type, int *result, const char *timeout, unsigned int seconds);
+/* shadow_subid_list_owner_ranges into the caller's arrays (at most `capacity`), the plugin's
+   array freed with its shadow_subid_free; same status and timeout as above. */
+int clinux_subid_plugin_list_ranges(clinux_subid_plugin *p, const char *owner, int type, unsigned long *starts,
+                                    unsigned long *counts, int capacity, int *count, const char *timeout, unsigned int seconds);
+
 /* setns(2) for a network namespace fd. */
 int clinux_setns_net(int fd);
 

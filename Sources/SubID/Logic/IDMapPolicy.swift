@@ -22,6 +22,8 @@ public struct IDMapPolicy: Sendable {
         case overlapping(IDMapExtent, IDMapExtent)
         case tooManyExtents(Int)
         case mapTooLong(Int)
+        /// A `subid:` module failed while an extent was being checked (fail closed).
+        case sourceFailed(SubIDSourceError)
 
         public var description: String {
             switch self {
@@ -29,6 +31,7 @@ public struct IDMapPolicy: Sendable {
             case .overlapping(let a, let b): "ranges \(a) and \(b) overlap"
             case .tooManyExtents(let n): "too many ranges: \(n) (the kernel takes at most \(IDMapExtent.kernelMaximum))"
             case .mapTooLong(let n): "map is \(n) bytes (the kernel takes less than 4096)"
+            case .sourceFailed(let error): error.description
             }
         }
     }
@@ -41,8 +44,14 @@ public struct IDMapPolicy: Sendable {
 
     /// - Parameter aliasOwns: whether an entry's owner names another account with the caller's
     ///   uid (shadow 4.13 accepts those); asked only for entries that contain the ids in question.
+    /// - Parameters:
+    ///   - sources: nsswitch's `subid:` sources in order; an extent is authorised by the first
+    ///     that grants all of it (`files` is `file`; a module is asked through `module`).
+    ///   - module: a module's answer for a range: true, false, nil (owner unknown to it), or its
+    ///     failure, which refuses the map (fail closed) unless the extent is the caller's own id.
     public func verify(
-        _ extents: [IDMapExtent], against file: SubIDFile?, aliasOwns: (String) -> Bool = { _ in false }
+        _ extents: [IDMapExtent], against file: SubIDFile?, aliasOwns: (String) -> Bool = { _ in false },
+        sources: [SubIDSource] = [.files], module: (String, IDRange) -> Result<Bool?, SubIDSourceError> = { _, _ in .success(nil) }
     ) -> Result<Verdict, Denial> {
         // Why first: the checks below cost extents x file lines and the overlap check extents
         // squared; 20,001 triples took 0.6 s before the kernel's limit was applied (issue 20, 5).
@@ -50,11 +59,24 @@ public struct IDMapPolicy: Sendable {
         var bySubordinateFile = false
         for extent in extents {
             guard extent.count > 0, let wanted = extent.outsideRange else { return .failure(.notAllowed(extent)) }
-            if let file, file.covers(wanted, for: caller, aliasOwns: aliasOwns) {
+            let isOwnID = extent.count == 1 && extent.outside == ownID
+            var granted = false
+            for source in sources where !granted {
+                switch source {
+                case .files:
+                    if let file, file.covers(wanted, for: caller, aliasOwns: aliasOwns) { granted = true }
+                case .module(let name):
+                    switch module(name, wanted) {
+                    case .success(let answer): granted = answer == true
+                    case .failure(let error): if !isOwnID { return .failure(.sourceFailed(error)) }
+                    }
+                }
+            }
+            if granted {
                 bySubordinateFile = true
                 continue
             }
-            if extent.count == 1 && extent.outside == ownID { continue }
+            if isOwnID { continue }
             return .failure(.notAllowed(extent))
         }
         return checkShape(extents).map { Verdict(authorisedBySubordinateFile: bySubordinateFile) }
