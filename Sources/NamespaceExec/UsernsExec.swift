@@ -18,6 +18,8 @@ public enum UsernsExec {
         case mapping(IDMapClient.Failure)
         case childSetup(stage: Int32, Errno)
         case cannotExecute(String, Errno)
+        /// nsswitch's `subid:` sources could not be read or asked.
+        case sources(SubIDSourceError)
 
         public var description: String {
             switch self {
@@ -25,6 +27,7 @@ public enum UsernsExec {
                 "\(user) has no subordinate uid or gid range in /etc/subuid or /etc/subgid: ask an admin to run "
                     + "`subid allocate \(user)`, or give maps with -m"
             case .unknownCaller(let uid): "cannot determine your user name (uid \(uid))"
+            case .sources(let error): error.description
             case .cannotFork(let e): "cannot fork: \(e)"
             case .cannotUnshare(let e):
                 "cannot create a user namespace: \(e) (user namespaces may be off: see sysctl "
@@ -49,8 +52,16 @@ public enum UsernsExec {
         if options.maps.isEmpty {
             guard let me = users.user(id: uid) else { throw .unknownCaller(uid: uid) }
             let identity = OwnerIdentity(name: me.name, uid: uid)
-            let uidFile = try? SubIDStore(kind: .uid).read()
-            let gidFile = try? SubIDStore(kind: .gid).read()
+            // The caller's ranges from every `subid:` source (the files alone unless nsswitch names a module).
+            let uidFile: SubIDFile?, gidFile: SubIDFile?
+            switch SubIDSources.ownerFile(identity, kind: .uid, file: try? SubIDStore(kind: .uid).read()) {
+            case .success(let f): uidFile = f
+            case .failure(let error): throw .sources(error)
+            }
+            switch SubIDSources.ownerFile(identity, kind: .gid, file: try? SubIDStore(kind: .gid).read()) {
+            case .success(let f): gidFile = f
+            case .failure(let error): throw .sources(error)
+            }
             guard let maps = UsernsExecOptions.defaultMaps(uidFile: uidFile, gidFile: gidFile, user: identity) else {
                 throw .noDefaultMaps(user: me.name)
             }

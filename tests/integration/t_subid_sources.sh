@@ -5,7 +5,7 @@
 # in this test's mount namespace.
 ours=$SCRATCH/bin; mkdir -p "$ours"; chmod 755 "$SCRATCH"
 install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$ours/"
-install -m 755 "$BIN/getsubids" "$ours/"
+install -m 755 "$BIN/getsubids" "$BIN/usernsexec" "$BIN/subid" "$ours/"
 libdir=/usr/lib/$(gcc -print-multiarch)
 mkdir -p $SCRATCH/libup $SCRATCH/libwork
 mount -t overlay overlay -o lowerdir=$libdir,upperdir=$SCRATCH/libup,workdir=$SCRATCH/libwork $libdir || not_ok "overlay on $libdir"
@@ -68,6 +68,17 @@ sources "testsrc files"
 t=$(new_target dave); out=$(as dave $ours/newuidmap $t 0 800000 10 2>&1); rc=$?
 check "asked first, the failing source refuses (fail closed, no fallback to files) ($out)" test "$rc" = 1
 kill $t
+
+# The other readers: subid list shows which source grants each range; usernsexec's default maps
+# come from the plugin when only it has the caller's ranges.
+sources "files testsrc"
+list=$($ours/subid list carol | awk 'NR > 1 {print $1, $3, $6}' | paste -sd'|')
+same "subid list USER: each range with its source" "uid 700000 files|gid 700000 files|uid 300000 testsrc|gid 300000 testsrc" "$list"
+sources testsrc
+out=$(cd /tmp && as erin $ours/usernsexec -- sh -c 'cat /proc/self/uid_map' 2>&1); rc=$?
+same "usernsexec maps a caller whose only ranges come from the plugin" "0 0 500000 100" "$rc $(xargs <<<"$out")"
+out=$(cd /tmp && as dave $ours/usernsexec -- true 2>&1); rc=$?
+check "and refuses, naming it, when the source fails ($out)" test "$rc" != 0 -a -n "$(grep 'subid source testsrc failed' <<<"$out")"
 
 # Hostile set-ups: each refused by the setuid helpers.
 sources testsrc; chmod 664 /etc/nsswitch.conf

@@ -51,9 +51,9 @@ public struct Container: Sendable {
             guard stat(directory, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { throw .rootfsNotDirectory(directory) }
             try Container.checkReachable(directory, config: config)
         }
-        let subuid = try? SubIDStore(kind: .uid).readIfPresent()
-        let subgid = try? SubIDStore(kind: .gid).readIfPresent()
-        try IDMapCheck.verify(config, user: user, subuid: subuid ?? nil, subgid: subgid ?? nil)
+        let identity = OwnerIdentity(name: user.name, uid: user.uid)
+        try IDMapCheck.verify(config, user: user, subuid: try Container.subordinateFile(identity, kind: .uid),
+                              subgid: try Container.subordinateFile(identity, kind: .gid))
         _ = try SecurityModules.execLabel(for: config)
         return config
     }

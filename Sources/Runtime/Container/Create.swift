@@ -63,8 +63,9 @@ extension Container {
         // The config must be valid before anything is made.
         let config: ContainerConfig
         do { config = try ConfigParser.parse(text, file: paths.config) } catch { throw .config(error) }
-        try IDMapCheck.verify(config, user: user, subuid: (try? SubIDStore(kind: .uid).readIfPresent()) ?? nil,
-                              subgid: (try? SubIDStore(kind: .gid).readIfPresent()) ?? nil)
+        let identity = OwnerIdentity(name: user.name, uid: user.uid)
+        try IDMapCheck.verify(config, user: user, subuid: try Container.subordinateFile(identity, kind: .uid),
+                              subgid: try Container.subordinateFile(identity, kind: .gid))
         guard let root = Container.rootIDs(of: config) else { throw .idmapNoRoot(kind: nil) }
 
         // Searchable by others: the container's root (a subordinate uid) must reach its rootfs.
@@ -116,7 +117,7 @@ extension Container {
         let identity = OwnerIdentity(name: user.name, uid: user.uid)
         var maps: [ContainerConfig.IDMap] = []
         for kind in IDKind.allCases {
-            let file = (try? SubIDStore(kind: kind).readIfPresent()) ?? nil
+            let file = try Container.subordinateFile(identity, kind: kind)
             guard let range = file?.ranges(of: identity).first(where: { $0.count >= 65536 }) else {
                 throw .noSubordinateRange(user: user.name, kind: kind)
             }

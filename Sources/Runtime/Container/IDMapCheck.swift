@@ -34,3 +34,14 @@ public enum IDMapCheck {
         }
     }
 }
+
+extension Container {
+    /// The caller's subordinate ranges of `kind` from every nsswitch `subid:` source, as a file
+    /// (/etc/subuid or /etc/subgid itself when nsswitch names no module).
+    static func subordinateFile(_ identity: OwnerIdentity, kind: IDKind) throws(RuntimeError) -> SubIDFile? {
+        switch SubIDSources.ownerFile(identity, kind: kind, file: (try? SubIDStore(kind: kind).readIfPresent()) ?? nil) {
+        case .success(let file): return file
+        case .failure(let error): throw .subidSources(error.description)
+        }
+    }
+}

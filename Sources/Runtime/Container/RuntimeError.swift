@@ -19,6 +19,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     /// Overlay clones (or snapshots) stand on it.
     case hasDependents(container: String, dependents: [String])
     case unsupportedCopy(String)
+    /// nsswitch's `subid:` sources could not be read or asked.
+    case subidSources(String)
     /// A btrfs subvolume that neither `btrfs subvolume delete` nor removing its files could remove.
     case subvolumeNotRemoved(path: String, detail: String)
     case hasSnapshots(container: String, snapshots: [String])
@@ -115,6 +117,7 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .hasDependents(let container, let dependents):
             "\(container) has overlay clones on top of it: \(dependents.joined(separator: ", ")) (destroy them first; their lower layer is \(container)'s rootfs)"
         case .unsupportedCopy(let reason): reason
+        case .subidSources(let reason): reason
         case .subvolumeNotRemoved(let path, let detail):
             "cannot remove the btrfs subvolume \(path) (\(detail)): deleting subvolumes unprivileged needs the filesystem mounted with -o user_subvol_rm_allowed (or, as root: btrfs subvolume delete \(path))"
         case .hasSnapshots(let container, let snapshots):
