@@ -23,7 +23,30 @@ public enum Session {
             return PAM_SUCCESS
         }
         let identity = OwnerIdentity(name: account.name, uid: account.uid)
-        let policies = [IDKind.uid, .gid].map { ($0, options.policy(for: $0, defaults: defs)) }.filter { $0.1.count > 0 }
+        var policies = [IDKind.uid, .gid].map { ($0, options.policy(for: $0, defaults: defs)) }.filter { $0.1.count > 0 }
+        // nsswitch's `subid:` sources: ranges a module already grants are the user's (nothing to
+        // add); with no `files` source nothing can be written, which is said, not silently skipped.
+        let sources: [SubIDSource]
+        switch NameServiceSwitch.subidSources() {
+        case .success(let s): sources = s
+        case .failure(let error): return failed(error.description, uid: account.uid)
+        }
+        if sources != [.files] {
+            var missing: [IDKind] = []
+            for (kind, _) in policies {
+                switch SubIDSources.ranges(of: identity, kind: kind, sources: sources.filter { $0 != .files }, file: nil) {
+                case .success(let found): if found.isEmpty { missing.append(kind) }
+                case .failure(let error): return failed(error.description, uid: account.uid)
+                }
+            }
+            if missing.isEmpty {
+                if options.debug { log(LOG_DEBUG, "\(user) holds ranges from \(sources.map { $0.description }.joined(separator: " ")): nothing to add") }
+                return PAM_SUCCESS
+            }
+            if let reason = NameServiceSwitch.readOnlyReason(sources) { return failed(reason, uid: account.uid) }
+            // Only the kinds no module grants go to the files.
+            policies = policies.filter { missing.contains($0.0) }
+        }
         do {
             let outcomes = try RangeProvisioning.ensure(
                 identity, policies: policies, store: { SubIDStore(kind: $0) },

@@ -76,6 +76,7 @@ extension SubIDCommand {
         @Argument(help: "The user (must exist in the name service).") var user: String
 
         func run() throws {
+            try location.requireWritableSources()
             let identity = try resolveUser(user, required: true)
             let results = try edit(location, ranges.parsed()) { file, range throws(RangeEditError) in try file.grant(range, to: identity) }
             for (kind, range, changed) in results where changed {
@@ -129,6 +130,7 @@ extension SubIDCommand {
         }
 
         func run() throws {
+            try location.requireWritableSources()
             let identity = try resolveUser(user, required: true)
             let defs = try location.loginDefs()
             let kinds: [IDKind] = uidsOnly ? [.uid] : gidsOnly ? [.gid] : [.uid, .gid]

@@ -35,6 +35,14 @@ struct Location: ParsableArguments {
 
     func store(_ kind: IDKind) -> SubIDStore { SubIDStore(kind: kind, path: path(kind.defaultPath)) }
 
+    /// Refuses a write when nsswitch's `subid:` line has no `files` (the ranges live elsewhere).
+    func requireWritableSources() throws {
+        switch NameServiceSwitch.subidSources(path: path(NameServiceSwitch.path)) {
+        case .success(let sources): if let reason = NameServiceSwitch.readOnlyReason(sources) { throw Failure(reason) }
+        case .failure(let error): throw Failure(error.description)
+        }
+    }
+
     func loginDefs() throws -> LoginDefs {
         let file = path("/etc/login.defs")
         do { return LoginDefs(parsing: try Files.read(file, followSymlinks: true, limit: 1 << 20)) } catch {

@@ -80,6 +80,28 @@ same "usernsexec maps a caller whose only ranges come from the plugin" "0 0 5000
 out=$(cd /tmp && as dave $ours/usernsexec -- true 2>&1); rc=$?
 check "and refuses, naming it, when the source fails ($out)" test "$rc" != 0 -a -n "$(grep 'subid source testsrc failed' <<<"$out")"
 
+# Writes where the ranges live elsewhere: subid grant/allocate and pam_subid say the source is
+# read-only (shadow 4.13's useradd exits 0 and writes nothing; later shadow fails obscurely).
+sources testsrc; new_user frank
+before=$(md5sum /etc/subuid /etc/subgid)
+out=$($ours/subid allocate frank 2>&1); rc=$?
+check "subid allocate with only a module as source: refused, saying why ($out)" test "$rc" = 1 -a -n "$(grep 'cannot write' <<<"$out")"
+out=$($ours/subid grant frank --uids 900000-900009 2>&1); rc=$?
+check "subid grant too ($out)" test "$rc" = 1 -a -n "$(grep 'cannot write' <<<"$out")"
+same "and the files are untouched" "$before" "$(md5sum /etc/subuid /etc/subgid)"
+install -o root -g root -m 0644 "$BIN/pam_subid.so" $SCRATCH/pam_subid.so
+printf 'auth required pam_permit.so\naccount required pam_permit.so\nsession required %s required_ranges\n' $SCRATCH/pam_subid.so > /etc/pam.d/subid-src
+pamtester subid-src frank open_session close_session >/dev/null 2>$WORK/pam.err; rc=$?
+check "pam_subid with required_ranges fails the session of a user the module has no ranges for ($(tr '\n' ' ' < $WORK/pam.err))" test "$rc" != 0
+check "writing nothing" test "$before" = "$(md5sum /etc/subuid /etc/subgid)"
+pamtester subid-src erin open_session close_session >/dev/null 2>&1; rc=$?
+same "a user the module has ranges for: the session opens, nothing written" "0 $before" "$rc $(md5sum /etc/subuid /etc/subgid)"
+sources "files testsrc"
+pamtester subid-src erin open_session close_session >/dev/null 2>&1; rc=$?
+same "with files too: a user the module covers gets no local ranges on top" "0 " "$rc $(grep '^erin:' /etc/subuid)"
+$ours/subid allocate frank >/dev/null; rc=$?
+check "and subid allocate writes to the files" test "$rc" = 0 -a -n "$(grep '^frank:' /etc/subuid)"
+
 # Hostile set-ups: each refused by the setuid helpers.
 sources testsrc; chmod 664 /etc/nsswitch.conf
 t=$(new_target carol); out=$(as carol $ours/newuidmap $t 0 300000 10 2>&1); rc=$?

@@ -67,6 +67,16 @@ public enum NameServiceSwitch {
         return .success([.files])
     }
 
+    /// Why ranges cannot be written here, or nil: with no `files` among the sources, what we would
+    /// write is not where the helpers look (shadow's useradd fails obscurely or writes nothing
+    /// there, shadow #1004); say so instead.
+    public static func readOnlyReason(_ sources: [SubIDSource]) -> String? {
+        guard !sources.contains(.files) else { return nil }
+        let names = sources.map { $0.description }.joined(separator: " ")
+        return "subordinate ids come from `subid: \(names)` in \(path), a source this tool cannot write: "
+            + "grant them there, or add `files` to that line to keep local ranges as well"
+    }
+
     /// Letters, digits, `_` and `-`, 1 to 50 bytes: no `/` or `..` that would make dlopen look
     /// elsewhere (shadow loads `libsubid_../x.so` relative to the caller's directory).
     static func isModuleName(_ word: String) -> Bool {
