@@ -46,6 +46,28 @@ func monitorCommand(_ common: Common, _ name: String) throws -> [String] {
     return [exe, "__monitor"] + (common.lxcpath.map { ["--lxcpath", $0] } ?? []) + [name]
 }
 
+/// Starts `container` with a monitor (this binary); with `foreground`, shows its console from
+/// the first line until it stops or the user detaches (start -F). `cleanUp` runs if it cannot start.
+func startContainer(_ container: Container, common: Common, user: UserRecord, foreground: Bool, quiet: Bool = false,
+                    cleanUp: () -> Void = {}) throws {
+    let name = container.name
+    let monitor = try monitorCommand(common, name)
+    var info = stat()
+    let logStart = foreground && stat(container.paths.consoleLog, &info) == 0 ? Int(info.st_size) : 0
+    let state: ContainerState
+    do { state = try container.start(user: user, monitor: .spawn(monitor), commandLine: true) } catch {
+        cleanUp()
+        throw Failure(error.description)
+    }
+    guard foreground else {
+        if !quiet { print("started \(name): init pid \(state.initPID)") }
+        return
+    }
+    let end = try attempt { () throws(RuntimeError) in try container.console(banner: false, replayFrom: logStart) }
+    if end == .detached { standardError("\nuserbox: detached from \(name)'s console; it keeps running (userbox console \(name) to return)") }
+    if end == .closed { standardError("\nuserbox: \(name)'s console closed (the container stopped)") }
+}
+
 func standardError(_ line: String) {
     var bytes = Array((line + "\n").utf8)
     _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
@@ -101,19 +123,7 @@ extension Userbox {
         }
 
         func run() throws {
-            let container = try common.container(name)
-            let user = try me()
-            let monitor = try monitorCommand(common, name)
-            var info = stat()
-            let logStart = foreground && stat(container.paths.consoleLog, &info) == 0 ? Int(info.st_size) : 0
-            let state = try attempt { () throws(RuntimeError) in try container.start(user: user, monitor: .spawn(monitor), commandLine: true) }
-            guard foreground else {
-                print("started \(name): init pid \(state.initPID)")
-                return
-            }
-            let end = try attempt { () throws(RuntimeError) in try container.console(banner: false, replayFrom: logStart) }
-            if end == .detached { standardError("\nuserbox: detached from \(name)'s console; it keeps running (userbox console \(name) to return)") }
-            if end == .closed { standardError("\nuserbox: \(name)'s console closed (the container stopped)") }
+            try startContainer(try common.container(name), common: common, user: try me(), foreground: foreground)
         }
     }
 
@@ -395,29 +405,15 @@ extension Userbox {
             }
             print("Created \(copy.name) as clone of \(name)")
             // As lxc-copy -e: a copy that cannot start is removed again (unless -D kept it).
-            func discard() { if !keepData { try? copy.destroy(user: user) } }
-            let monitor = try monitorCommand(common, copy.name)
-            var info = stat()
-            let logStart = foreground && stat(copy.paths.consoleLog, &info) == 0 ? Int(info.st_size) : 0
-            let state: ContainerState
-            do { state = try copy.start(user: user, monitor: .spawn(monitor), commandLine: true) } catch {
-                discard()
-                throw Failure(error.description)
+            try startContainer(copy, common: common, user: user, foreground: foreground, quiet: !words.isEmpty) {
+                if !keepData { try? copy.destroy(user: user) }
             }
             if !words.isEmpty {
                 let status = try attempt { () throws(RuntimeError) in try copy.attach(words, uid: 0, gid: 0) }
                 // The stop destroys it (lxc.ephemeral), unless -D kept it.
                 try attempt { () throws(RuntimeError) in try copy.stop(kill: false, timeout: 10) }
                 if status != 0 { throw ExitCode(status) }
-                return
             }
-            guard foreground else {
-                print("started \(copy.name): init pid \(state.initPID)")
-                return
-            }
-            let end = try attempt { () throws(RuntimeError) in try copy.console(banner: false, replayFrom: logStart) }
-            if end == .detached { standardError("\nuserbox: detached from \(copy.name)'s console; it keeps running (userbox console \(copy.name) to return)") }
-            if end == .closed { standardError("\nuserbox: \(copy.name)'s console closed (the container stopped)") }
         }
     }
 
