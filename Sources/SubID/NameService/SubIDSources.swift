@@ -89,10 +89,11 @@ public enum NameServiceSwitch {
     /// The sources this machine's nsswitch.conf names. No file: files. A file that is not
     /// root's alone is refused: whoever could write it could point the helpers at their ranges.
     public static func subidSources(path: String = path) -> Result<[SubIDSource], SubIDSourceError> {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return .success([.files]) }
+        // Opened once: the file checked is the file read.
+        guard let file = try? Descriptor.open(path, O_RDONLY | O_CLOEXEC) else { return .success([.files]) }
+        guard let st = try? file.status() else { return .success([.files]) }
         if let reason = untrusted(st) { return .failure(.insecure(path: path, reason: reason)) }
-        guard let bytes = try? Files.read(path, followSymlinks: true, limit: 1 << 20) else { return .success([.files]) }
+        guard let bytes = try? file.readAll(limit: 1 << 20) else { return .success([.files]) }
         return parse(String(decoding: bytes, as: UTF8.self))
     }
 
@@ -132,9 +133,14 @@ public final class SubIDPlugin {
         let directories = NameServiceSwitch.pluginDirectories
         for directory in directories {
             let path = directory + "/libsubid_" + name + ".so"
-            var st = stat()
+            var st = stat(), dir = stat()
             guard stat(path, &st) == 0 else { continue }
             if let reason = NameServiceSwitch.untrusted(st) { return .failure(.insecure(path: path, reason: reason)) }
+            // Checked, then opened by path: safe only while nobody but root can swap the file, so
+            // its directory must be root's alone too.
+            if stat(directory, &dir) == 0, dir.st_uid != 0 || dir.st_mode & 0o022 != 0 {
+                return .failure(.insecure(path: directory, reason: "a plugin directory someone other than root may write"))
+            }
             var handle: OpaquePointer?
             if let error = clinux_subid_plugin_open(path, &handle) {
                 return .failure(.moduleUnusable(path: path, reason: String(cString: error)))
