@@ -21,6 +21,13 @@ ZSH_COMPLETION_DIR  = $(PREFIX)/share/zsh/site-functions
 FISH_COMPLETION_DIR = $(PREFIX)/share/fish/vendor_completions.d
 DOCS = .build/docs
 
+# libsubid.so.4 (and .5) and subid.h go to a directory of their own, beside the distribution's
+# libsubid, which programs keep loading unless they are pointed at ours (LD_LIBRARY_PATH, or an
+# ld.so.conf.d entry); LIBSUBID_OVER_SYSTEM=yes installs into LIBDIR and runs ldconfig instead.
+LIBSUBID_DIR = $(PREFIX)/lib/subid-toolkit
+LIBSUBID_INCLUDEDIR = $(PREFIX)/include/subid-toolkit
+LIBSUBID_OVER_SYSTEM ?= no
+
 # PAM modules live where the distribution's libpam looks (Debian: /lib/x86_64-linux-gnu/security).
 PAM_MODULE_DIR ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/security
 
@@ -63,6 +70,8 @@ build: deps cxx-links $(EMBEDDED_BIN)/newuidmap
 	rm -rf $(BIN) && mkdir -p $(BIN)
 	cp $$($(SWIFT_BUILD) --show-bin-path)/{subid,getsubids,usernsexec,userbox-cli} $(BIN)/
 	cp $$($(SWIFT_BUILD) --show-bin-path)/libpam_subid.so $(BIN)/pam_subid.so
+	mkdir -p $(BIN)/lib && cp $$($(SWIFT_BUILD) --show-bin-path)/libsubid-compat.so $(BIN)/lib/libsubid.so.4.0.0 \
+	    && ln -sf libsubid.so.4.0.0 $(BIN)/lib/libsubid.so.4 && ln -sf libsubid.so.4.0.0 $(BIN)/lib/libsubid.so.5
 	cp $(EMBEDDED_BIN)/{newuidmap,newgidmap,lxc-user-nic,userbox} $(BIN)/
 	mkdir -p $(BIN)/test-support && cp $$($(SWIFT_BUILD) --show-bin-path)/netlink-check $(BIN)/test-support/
 
@@ -138,6 +147,11 @@ install: build docs
 	install -s -m 0755 $(BIN)/userbox-cli $(DESTDIR)$(PREFIX)/libexec/userbox/userbox-cli
 	install -d $(DESTDIR)$(PAM_MODULE_DIR)
 	install -s -o root -g root -m 0644 $(BIN)/pam_subid.so $(DESTDIR)$(PAM_MODULE_DIR)/pam_subid.so
+	install -d $(DESTDIR)$(LIBSUBID_INCLUDEDIR) && install -m 0644 libsubid/subid.h $(DESTDIR)$(LIBSUBID_INCLUDEDIR)/subid.h
+	d=$(LIBSUBID_DIR); [ "$(LIBSUBID_OVER_SYSTEM)" = yes ] && d=$$(pkg-config --variable=libdir pam 2>/dev/null || echo $(PREFIX)/lib); \
+	    install -d $(DESTDIR)$$d && install -s -m 0644 $(BIN)/lib/libsubid.so.4.0.0 $(DESTDIR)$$d/libsubid.so.4.0.0 \
+	    && ln -sf libsubid.so.4.0.0 $(DESTDIR)$$d/libsubid.so.4 && ln -sf libsubid.so.4.0.0 $(DESTDIR)$$d/libsubid.so.5; \
+	    if [ "$(LIBSUBID_OVER_SYSTEM)" = yes ] && [ -z "$(DESTDIR)" ]; then ldconfig; fi
 
 bench: bench-deps build
 	bench/run $(BIN)

@@ -39,6 +39,8 @@ let package = Package(
         // pam_subid.so (installed under that name): a PAM session module.
         .library(name: "pam_subid", type: .dynamic, targets: ["PamModule"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        // libsubid-compat.so, installed as libsubid.so.4 (and .5): shadow's libsubid C API.
+        .library(name: "subid-compat", type: .dynamic, targets: ["LibSubID"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
@@ -69,7 +71,7 @@ let package = Package(
         // shadow's files: /etc/subuid and /etc/subgid (parse, lock, store), login.defs, allocation,
         // the map authorisation policy.
         .target(name: "SubID", dependencies: ["IDModel", "LinuxSys", "CLinux", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
-        // getsubids: its grammar and its answer.
+        // What getsubids and libsubid answer: getsubids's grammar, ranges, owners, grants.
         .target(name: "SubIDQuery", dependencies: ["IDModel", "LinuxSys", "SubID"], swiftSettings: strict),
         // A setuid helper's start: argv from C, environment cleared, fds 0-2, the caller kept out.
         .target(name: "HelperSupport", dependencies: ["LinuxSys", "CLinux"], swiftSettings: strict),
@@ -100,6 +102,17 @@ let package = Package(
                 // The Swift runtime goes inside the module: sshd or login must not need the toolchain.
                 "-static-stdlib", "-Xclang-linker", "-static-libgcc", "-L\(packageDirectory)/.build-cxx",
                 "-Xlinker", "--version-script=\(packageDirectory)/pam/pam_subid.map",
+                "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro",
+            ])]),
+        // libsubid's C entry points over SubIDQuery's SubIDLibrary.
+        .target(
+            name: "LibSubID", dependencies: ["AuditTrail", "IDModel", "LinuxSys", "SubID", "SubIDQuery"], swiftSettings: strict,
+            linkerSettings: [.unsafeFlags([
+                // As pam_subid: the Swift runtime inside, only subid_* exported; the soname of
+                // shadow's ABI 4 library, whose callers (Debian's podman) it stands in for.
+                "-static-stdlib", "-Xclang-linker", "-static-libgcc", "-L\(packageDirectory)/.build-cxx",
+                "-Xlinker", "--version-script=\(packageDirectory)/libsubid/libsubid.map",
+                "-Xlinker", "-soname", "-Xlinker", "libsubid.so.4",
                 "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro",
             ])]),
         // subid doctor: every reason a user could not start an unprivileged container here.

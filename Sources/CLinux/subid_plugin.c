@@ -1,6 +1,8 @@
 /* shadow's nsswitch `subid:` plugin ABI (lib/prototypes.h, struct subid_nss_ops): the four
    functions a libsubid_NAME.so exports, loaded from an absolute path the caller has checked,
-   and each call bounded by a timer: a source that does not answer is a refusal, not a hang. */
+   and each call bounded by a timer: a source that does not answer is a refusal, not a hang.
+   `seconds` 0 sets no timer: the libsubid library runs inside its caller's process, whose
+   signals (SIGALRM among them) are not ours to take. */
 #include "CLinux.h"
 
 #include <dlfcn.h>
@@ -73,6 +75,7 @@ const char *clinux_subid_plugin_open(const char *path, clinux_subid_plugin **out
 }
 
 static void arm(const char *message, unsigned int seconds, struct sigaction *old) {
+    if (seconds == 0) return;
     size_t n = strlen(message);
     if (n >= sizeof timeout_message - 1) n = sizeof timeout_message - 2;
     memcpy(timeout_message, message, n);
@@ -89,7 +92,8 @@ static void arm(const char *message, unsigned int seconds, struct sigaction *old
     alarm(seconds);
 }
 
-static void disarm(const struct sigaction *old) {
+static void disarm(const struct sigaction *old, unsigned int seconds) {
+    if (seconds == 0) return;
     alarm(0);
     sigaction(SIGALRM, old, NULL);
 }
@@ -100,7 +104,7 @@ int clinux_subid_plugin_has_range(clinux_subid_plugin *p, const char *owner, uns
     bool answer = false;
     arm(timeout, seconds, &old);
     int status = p->has_range(owner, start, count, type, &answer);
-    disarm(&old);
+    disarm(&old, seconds);
     *result = answer ? 1 : 0;
     return status;
 }
@@ -112,12 +116,29 @@ int clinux_subid_plugin_list_ranges(clinux_subid_plugin *p, const char *owner, i
     int n = 0;
     arm(timeout, seconds, &old);
     int status = p->list_owner_ranges(owner, type, &ranges, &n);
-    disarm(&old);
+    disarm(&old, seconds);
     *count = 0;
     if (status == 0 && ranges && n > 0) {
         for (int i = 0; i < n && i < capacity; i++) { starts[i] = ranges[i].start; counts[i] = ranges[i].count; }
         *count = n < capacity ? n : capacity;
     }
     if (ranges) p->free(ranges);
+    return status;
+}
+
+int clinux_subid_plugin_find_owners(clinux_subid_plugin *p, unsigned long id, int type, uid_t *owners, int capacity,
+                                    int *count, const char *timeout, unsigned int seconds) {
+    struct sigaction old;
+    uid_t *found = NULL;
+    int n = 0;
+    arm(timeout, seconds, &old);
+    int status = p->find_subid_owners(id, type, &found, &n);
+    disarm(&old, seconds);
+    *count = 0;
+    if (status == 0 && found && n > 0) {
+        for (int i = 0; i < n && i < capacity; i++) owners[i] = found[i];
+        *count = n < capacity ? n : capacity;
+    }
+    if (found) p->free(found);
     return status;
 }

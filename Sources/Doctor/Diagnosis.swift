@@ -22,11 +22,42 @@ public enum Diagnosis {
         let name = facts.user.name
         let identity = OwnerIdentity(name: name, uid: facts.user.uid)
 
+        // Where ranges come from (nsswitch `subid:`): the files, modules, or both.
+        if let problem = facts.sourcesProblem {
+            findings.append(Finding(cause: "subid-sources-unusable", problem: "the helpers refuse every map: \(problem)",
+                                    fix: "fix the subid: line of /etc/nsswitch.conf (root-owned, mode 644, e.g. `subid: files`)"))
+        }
+        let modules = facts.sources.filter { $0 != .files }.map { $0.description }
+        let usesFiles = facts.sources.contains(.files)
+
         // Subordinate ranges.
         for kind in IDKind.allCases {
             let state = kind == .uid ? facts.subuid : facts.subgid
             let path = kind.defaultPath
             let flag = kind == .uid ? "--uids" : "--gids"
+            if let failure = facts.moduleFailures[kind] {
+                findings.append(Finding(cause: "subid-source-failed", problem: "subordinate \(kind)s of \(name) cannot be looked up: \(failure)",
+                                        fix: "bring the source back (for sss: systemctl status sssd, sssctl domain-status)"))
+                continue
+            }
+            let fromModules = facts.moduleRanges[kind] ?? []
+            if !fromModules.isEmpty {
+                // The directory grants this kind: the helpers accept it, whatever the files say.
+                let total = fromModules.reduce(UInt64(0)) { $0 + UInt64($1.range.count) }
+                if total < fullMap {
+                    findings.append(Finding(
+                        cause: "small-sub\(kind)",
+                        problem: "\(name) has only \(total) subordinate \(kind)s (\(describe(fromModules.map { $0.range }))) from \(fromModules[0].source); a full container map needs \(fullMap)",
+                        fix: "grant \(name) a range of \(fullMap) \(kind)s in the directory behind the \(fromModules[0].source) source"))
+                }
+                continue
+            }
+            if !usesFiles {
+                findings.append(Finding(
+                    cause: "no-sub\(kind)", problem: "\(name) has no subordinate \(kind)s from \(modules.joined(separator: ", ")) (/etc/nsswitch.conf's subid: line; \(path) is not read)",
+                    fix: "grant \(name) a range of \(fullMap) \(kind)s in the directory behind \(modules.joined(separator: ", ")), or add `files` to the subid: line and run subid allocate \(name)"))
+                continue
+            }
             switch state {
             case .unreadable(let why):
                 findings.append(Finding(cause: "sub\(kind)-unreadable", problem: "\(path) cannot be read: \(why)",

@@ -1,4 +1,4 @@
-import IDModel
+public import IDModel
 public import SubID
 public import UserNic
 
@@ -34,6 +34,12 @@ public struct DoctorFacts: Sendable {
     public var user: Account
     public var subuid: FileState = .missing
     public var subgid: FileState = .missing
+    /// nsswitch's `subid:` sources; `sourcesProblem` when the line cannot be used at all.
+    public var sources: [SubIDSource] = [.files]
+    public var sourcesProblem: String?
+    /// The user's ranges from the modules among the sources, or why a module failed.
+    public var moduleRanges: [IDKind: [SourcedRange]] = [:]
+    public var moduleFailures: [IDKind: String] = [:]
     public var realUsers: [(name: String, id: UInt32)] = []
     public var realGroups: [(name: String, id: UInt32)] = []
     public var loginDefs = LoginDefs()

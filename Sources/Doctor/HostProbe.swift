@@ -14,6 +14,21 @@ public enum HostProbe {
         var facts = DoctorFacts(user: .init(name: user.name, uid: user.uid, gid: user.gid, groups: users.groupNames(of: user)))
         facts.subuid = state(of: SubIDStore(kind: .uid))
         facts.subgid = state(of: SubIDStore(kind: .gid))
+        switch NameServiceSwitch.subidSources() {
+        case .success(let sources):
+            facts.sources = sources
+            let modules = sources.filter { $0 != .files }
+            if !modules.isEmpty {
+                let identity = OwnerIdentity(name: user.name, uid: user.uid)
+                for kind in IDKind.allCases {
+                    switch SubIDSources.ranges(of: identity, kind: kind, sources: modules, file: nil) {
+                    case .success(let found): facts.moduleRanges[kind] = found
+                    case .failure(let error): facts.moduleFailures[kind] = error.description
+                    }
+                }
+            }
+        case .failure(let error): facts.sourcesProblem = error.description
+        }
         facts.realUsers = users.allUsers().map { (name: $0.name, id: $0.uid) }
         facts.realGroups = users.allGroups().map { (name: $0.name, id: $0.gid) }
         facts.loginDefs = LoginDefs(parsing: (try? Files.read("/etc/login.defs", followSymlinks: true, limit: 1 << 20)) ?? [])

@@ -45,25 +45,12 @@ public enum GetSubIDs {
     /// fetching ranges"; so do we, then the reason).
     public static func lines(_ request: Request, users: some UserDatabase, path: String? = nil,
                              sources: [SubIDSource]) -> Result<String?, SubIDSourceError> {
-        var ranges: [IDRange] = []
-        for source in sources {
-            switch source {
-            case .files:
-                let store = SubIDStore(kind: request.kind, path: path)
-                guard let file = try? store.read() else { continue }
-                let identity = OwnerIdentity(name: request.owner, uid: users.user(named: request.owner)?.uid)
-                ranges += file.ranges(of: identity)
-            case .module(let name):
-                let plugin: SubIDPlugin
-                switch SubIDPlugin.load(name) {
-                case .success(let p): plugin = p
-                case .failure(let error): return .failure(error)
-                }
-                switch plugin.ranges(owner: request.owner, kind: request.kind) {
-                case .success(let found): ranges += found ?? []
-                case .failure(let error): return .failure(error)
-                }
-            }
+        let ranges: [IDRange]
+        switch SubIDLibrary.ranges(owner: request.owner, kind: request.kind, users: users, sources: sources, path: path,
+                                   missingFileFails: false) {
+        case .success(let found): ranges = found
+        case .failure(.source(let error)): return .failure(error)
+        case .failure: return .success(nil)
         }
         guard !ranges.isEmpty else { return .success(nil) }
         var out = ""

@@ -11,8 +11,10 @@ extension SubIDCommand {
             discussion: """
                 Errors: malformed lines, ranges of different owners that overlap, ranges reaching id \
                 4294967295, ranges covering the id of a real user (subuid) or group (subgid) as the name \
-                service lists them. Warnings: unknown owners, a user's own overlapping entries, NIS lines, \
-                extra fields. Exit status 1 when there is an error (or any warning with --strict).
+                service lists them, a subid: line in /etc/nsswitch.conf the helpers cannot use. Warnings: \
+                unknown owners, a user's own overlapping entries, NIS lines, extra fields, files the \
+                helpers do not read (subid: names no `files`). Exit status 1 when there is an error (or \
+                any warning with --strict).
                 """)
 
         @OptionGroup var location: Location
@@ -25,12 +27,23 @@ extension SubIDCommand {
             let realGroups = users.allGroups().map { (id: $0.gid, name: "group " + $0.name) }
             var findings: [SubIDFinding] = []
             var checked: [String] = []
+            // Where the helpers take ranges from: a line they cannot use is an error; files they
+            // do not read are said to be so (the modules' ranges cannot be listed: no enumeration).
+            var modules: String?
+            let nsswitch = location.path(NameServiceSwitch.path)
+            switch NameServiceSwitch.subidSources(path: nsswitch) {
+            case .success(let sources):
+                if !sources.contains(.files) { modules = sources.map { $0.description }.joined(separator: " ") }
+            case .failure(let error):
+                findings.append(SubIDFinding(path: nsswitch, line: 0, text: "", problem: .sourcesUnusable(error.description)))
+            }
             for kind in IDKind.allCases {
                 let store = location.store(kind)
                 let file: SubIDFile?
                 do { file = try store.readIfPresent() } catch { throw Failure(error.description) }
                 guard let file else { continue }
                 checked.append(store.path)
+                if let modules { findings.append(SubIDFinding(path: store.path, line: 0, text: "", problem: .fileNotASource(modules: modules))) }
                 findings += SubIDCheck.findings(
                     in: file, path: store.path, realIDs: kind == .uid ? realUsers : realGroups,
                     resolveOwner: { owner in

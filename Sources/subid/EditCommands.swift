@@ -116,6 +116,8 @@ extension SubIDCommand {
             abstract: "Give a user a fresh range of each kind, as useradd would.",
             discussion: "The range is the first free one in SUB_UID_MIN..SUB_UID_MAX (SUB_GID_* for gids) of "
                 + "SUB_UID_COUNT ids from /etc/login.defs, chosen exactly as shadow's useradd chooses it. "
+                + "With SUB_UID_DETERMINISTIC (shadow 4.20) the range is SUB_UID_MIN + (uid - UID_MIN) * "
+                + "SUB_UID_COUNT instead; SUB_UID_STORE_BY_UID writes the uid as the owner (SUB_GID_* alike). "
                 + "A kind the user already holds is skipped. A missing file is created.")
 
         @OptionGroup var location: Location

@@ -12,6 +12,11 @@ same "pam_subid.so installed 0644 into the distribution's PAM directory, exporti
     "644 0:0 pam_sm_close_session pam_sm_open_session" \
     "$(stat -c '%a %u:%g' "$dest$pamdir/pam_subid.so") $(nm -D --defined-only "$dest$pamdir/pam_subid.so" | awk '$2 ~ /^[A-Z]$/ {print $3}' | sort | tr '\n' ' ' | sed 's/ $//')"
 check "pam_subid.so loads no Swift shared library" sh -c "! ldd '$dest$pamdir/pam_subid.so' | grep -q libswift"
+lib=$dest/usr/lib/subid-toolkit
+same "libsubid.so.4 (and .5) and subid.h installed beside, not over, the distribution's libsubid" \
+    "644 libsubid.so.4.0.0 libsubid.so.4.0.0 present" \
+    "$(stat -c %a $lib/libsubid.so.4.0.0) $(readlink $lib/libsubid.so.4) $(readlink $lib/libsubid.so.5) $(test -f $dest/usr/include/subid-toolkit/subid.h && echo present)"
+check "libsubid.so.4 loads no Swift shared library" sh -c "! ldd '$lib/libsubid.so.4' | grep -q libswift"
 same "usernsexec and userbox installed 0755, userbox-cli in libexec/userbox" "755 0:0 755 0:0 755 0:0" \
     "$(stat -c '%a %u:%g' "$dest/usr/bin/usernsexec") $(stat -c '%a %u:%g' "$dest/usr/bin/userbox") $(stat -c '%a %u:%g' "$dest/usr/libexec/userbox/userbox-cli")"
 # symbols FILE: nm's list, which must not be empty: a negative grep on an unreadable or stripped

@@ -102,6 +102,24 @@ same "with files too: a user the module covers gets no local ranges on top" "0 "
 $ours/subid allocate frank >/dev/null; rc=$?
 check "and subid allocate writes to the files" test "$rc" = 0 -a -n "$(grep '^frank:' /etc/subuid)"
 
+# subid check and doctor know where the helpers look.
+sources testsrc
+out=$($ours/subid check 2>&1); rc=$?
+check "check: with only a module, the files are said to be unread by the helpers ($out)" \
+    test -n "$(grep '/etc/subuid: not read by the helpers: the subid: line of /etc/nsswitch.conf names testsrc only' <<<"$out")"
+causes() { $ours/subid doctor "$1" --json | python3 -c 'import json,sys; print(" ".join(sorted(f["cause"] for f in json.load(sys.stdin)["findings"] if "sub" in f["cause"])))'; }
+same "doctor: erin's 100 ids from the plugin are too few for a full map" "small-subgid small-subuid" "$(causes erin)"
+same "doctor: carol's ranges from the plugin are enough (the files are not read)" "" "$(causes carol)"
+same "doctor: frank has none from the plugin" "no-subgid no-subuid" "$(causes frank)"
+same "doctor: dave's source fails, said as such" "subid-source-failed subid-source-failed" "$(causes dave)"
+chmod 666 /etc/nsswitch.conf
+out=$($ours/subid check 2>&1); rc=$?
+check "check: an nsswitch.conf the helpers refuse is an error ($out)" test "$rc" = 1 -a -n "$(grep 'error: /etc/nsswitch.conf: .* refuse every map' <<<"$out")"
+same "doctor says so too" "subid-sources-unusable" "$($ours/subid doctor carol --json | python3 -c 'import json,sys; print(" ".join(f["cause"] for f in json.load(sys.stdin)["findings"] if "sources" in f["cause"]))')"
+chmod 644 /etc/nsswitch.conf
+sources "files testsrc"
+same "doctor with files and the plugin: frank's local ranges count" "" "$(causes frank)"
+
 # Hostile set-ups: each refused by the setuid helpers.
 sources testsrc; chmod 664 /etc/nsswitch.conf
 t=$(new_target carol); out=$(as carol $ours/newuidmap $t 0 300000 10 2>&1); rc=$?

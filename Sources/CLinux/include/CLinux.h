@@ -132,13 +132,17 @@ typedef struct clinux_subid_plugin clinux_subid_plugin;
 const char *clinux_multiarch_triplet(void);
 const char *clinux_subid_plugin_open(const char *path, clinux_subid_plugin **out);
 /* shadow_subid_has_range; *result 1 or 0; the plugin's status (0 SUCCESS, 1 UNKNOWN_USER,
-   2 ERROR_CONN, 3 ERROR). No answer within `seconds`: `timeout` on stderr and exit status 1. */
+   2 ERROR_CONN, 3 ERROR). No answer within `seconds` (0: no timer): `timeout` on stderr and exit
+   status 1. */
 int clinux_subid_plugin_has_range(clinux_subid_plugin *p, const char *owner, unsigned long start, unsigned long count,
                                   int type, int *result, const char *timeout, unsigned int seconds);
 /* shadow_subid_list_owner_ranges into the caller's arrays (at most `capacity`), the plugin's
    array freed with its shadow_subid_free; same status and timeout as above. */
 int clinux_subid_plugin_list_ranges(clinux_subid_plugin *p, const char *owner, int type, unsigned long *starts,
                                     unsigned long *counts, int capacity, int *count, const char *timeout, unsigned int seconds);
+/* shadow_subid_find_subid_owners into the caller's array (at most `capacity`); as above. */
+int clinux_subid_plugin_find_owners(clinux_subid_plugin *p, unsigned long id, int type, uid_t *owners, int capacity,
+                                    int *count, const char *timeout, unsigned int seconds);
 
 /* setns(2) for a network namespace fd. */
 int clinux_setns_net(int fd);

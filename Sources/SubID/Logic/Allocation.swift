@@ -1,14 +1,29 @@
 public import IDModel
-/// Where new subordinate ranges may be handed out: `[min, max]` inclusive, `count` ids each.
+/// Where new subordinate ranges may be handed out: `[min, max]` inclusive, `count` ids each;
+/// how the range is chosen there, and how its owner is written.
 public struct AllocationPolicy: Equatable, Sendable {
     public var min: UInt32
     public var max: UInt32
     public var count: UInt32
+    public var placement: Placement
+    /// SUB_UID_STORE_BY_UID / SUB_GID_STORE_BY_UID (shadow 4.20): the owner field is the uid.
+    public var storeByUID: Bool
 
-    public init(min: UInt32, max: UInt32, count: UInt32) {
+    /// First fit (shadow's default), or shadow 4.20's SUB_UID_DETERMINISTIC: the range is a
+    /// function of the uid, `min + (uid - uidMin) * count`, so every host that shares the uids
+    /// gives the same range without sharing the files.
+    public enum Placement: Equatable, Sendable {
+        case firstFit
+        /// `wrap`: UNSAFE_SUB_UID_DETERMINISTIC_WRAP, the slot taken modulo the slots that fit.
+        case deterministic(uidMin: UInt32, wrap: Bool)
+    }
+
+    public init(min: UInt32, max: UInt32, count: UInt32, placement: Placement = .firstFit, storeByUID: Bool = false) {
         self.min = min
         self.max = max
         self.count = count
+        self.placement = placement
+        self.storeByUID = storeByUID
     }
 }
 
@@ -37,6 +52,13 @@ public enum AllocationError: Error, Equatable, Sendable, CustomStringConvertible
     case disabled(IDKind)
     case invalidConfiguration(IDKind, AllocationPolicy)
     case exhausted(IDKind, AllocationPolicy)
+    /// Deterministic placement: the uid is below UID_MIN, so the formula gives no range.
+    case belowUIDMin(IDKind, uid: UInt32, uidMin: UInt32)
+    /// Deterministic placement: the uid's slot ends past SUB_UID_MAX (and wrapping is off).
+    case beyondMax(IDKind, uid: UInt32, AllocationPolicy)
+    /// Deterministic placement: the uid's range is not free (another owner's entry, or an id an
+    /// account uses); it cannot move elsewhere, so it is refused.
+    case deterministicConflict(IDKind, IDRange, reason: String)
 
     public var description: String {
         switch self {
@@ -48,6 +70,14 @@ public enum AllocationError: Error, Equatable, Sendable, CustomStringConvertible
         case .exhausted(let kind, let p):
             "no free range of \(p.count) subordinate \(kind)s between \(p.min) and \(p.max): "
                 + "raise \(kind.loginDefsPrefix)_MAX in /etc/login.defs or revoke unused ranges"
+        case .belowUIDMin(let kind, let uid, let uidMin):
+            "uid \(uid) is below UID_MIN (\(uidMin)): \(kind.loginDefsPrefix)_DETERMINISTIC gives it no range; grant one by hand (subid grant)"
+        case .beyondMax(let kind, let uid, let p):
+            "the deterministic range of uid \(uid) (\(p.count) ids from \(kind.loginDefsPrefix)_MIN \(p.min)) ends past "
+                + "\(kind.loginDefsPrefix)_MAX (\(p.max)): raise \(kind.loginDefsPrefix)_MAX or lower \(kind.loginDefsPrefix)_COUNT "
+                + "(on every host alike)"
+        case .deterministicConflict(let kind, let range, let reason):
+            "the deterministic sub\(kind) range \(range) is not free: \(reason); the formula cannot place it elsewhere"
         }
     }
 }
@@ -91,6 +121,30 @@ public enum Allocator {
             }
         }
         throw .exhausted(kind, policy)
+    }
+
+    /// shadow 4.20's deterministic range of `uid`, as login.defs(5) documents it:
+    /// start = SUB_UID_MIN + (uid - UID_MIN) * SUB_UID_COUNT, the whole range within
+    /// [SUB_UID_MIN, SUB_UID_MAX] (an error otherwise), or with wrapping the slot taken modulo
+    /// the number of slots that fit (which lets two uids share a range: shadow calls it unsafe).
+    public static func deterministic(uid: UInt32, policy: AllocationPolicy, kind: IDKind) throws(AllocationError) -> IDRange {
+        guard case .deterministic(let uidMin, let wrap) = policy.placement else { return try firstFit(among: [], policy: policy, kind: kind) }
+        guard policy.count != 0 else { throw .disabled(kind) }
+        guard uid >= uidMin else { throw .belowUIDMin(kind, uid: uid, uidMin: uidMin) }
+        guard policy.min <= policy.max else { throw .invalidConfiguration(kind, policy) }
+        // Why: id 4294967295 is (uid_t)-1, which no map can use; the space ends before it.
+        let top = Swift.min(UInt64(policy.max), UInt64(IDRange.invalidID) - 1)
+        guard top >= UInt64(policy.min) else { throw .invalidConfiguration(kind, policy) }
+        let space = top - UInt64(policy.min) + 1, count = UInt64(policy.count)
+        guard count <= space else { throw .invalidConfiguration(kind, policy) }
+        let slots = space / count
+        var slot = UInt64(uid - uidMin)
+        if slot >= slots {
+            guard wrap else { throw .beyondMax(kind, uid: uid, policy) }
+            slot %= slots
+        }
+        guard let range = IDRange(start: UInt64(policy.min) + slot * count, count: count) else { throw .beyondMax(kind, uid: uid, policy) }
+        return range
     }
 
     public static func firstFit(

@@ -17,17 +17,29 @@ public struct SubIDFinding: Equatable, Sendable, CustomStringConvertible {
         case includesInvalidID
         case coversRealIDs(names: [String], total: Int)
         case unknownOwner
+        /// nsswitch.conf's `subid:` line cannot be used: every helper refuses every map.
+        case sourcesUnusable(String)
+        /// The `subid:` line names no `files`: the helpers do not read this file.
+        case fileNotASource(modules: String)
     }
 
     public var path: String
+    /// 0 for a finding about the whole file.
     public var line: Int
     public var text: String
     public var problem: Problem
 
+    public init(path: String, line: Int, text: String, problem: Problem) {
+        self.path = path
+        self.line = line
+        self.text = text
+        self.problem = problem
+    }
+
     public var severity: Severity {
         switch problem {
-        case .extraFields, .nisLine, .overlapsSameOwner, .unknownOwner: .warning
-        case .malformed, .overlapsOtherOwner, .includesInvalidID, .coversRealIDs: .error
+        case .extraFields, .nisLine, .overlapsSameOwner, .unknownOwner, .fileNotASource: .warning
+        case .malformed, .overlapsOtherOwner, .includesInvalidID, .coversRealIDs, .sourcesUnusable: .error
         }
     }
 
@@ -41,6 +53,8 @@ public struct SubIDFinding: Equatable, Sendable, CustomStringConvertible {
         case .includesInvalidID: "past-32-bit-limit"
         case .coversRealIDs: "covers-real-ids"
         case .unknownOwner: "unknown-owner"
+        case .sourcesUnusable: "nsswitch-unusable"
+        case .fileNotASource: "not-a-source"
         }
     }
 
@@ -57,10 +71,15 @@ public struct SubIDFinding: Equatable, Sendable, CustomStringConvertible {
             "covers the id of " + names.joined(separator: ", ") + (total > names.count ? " and \(total - names.count) more" : "")
                 + ": the owner can act as them on shared files (CVE-2024-56433)"
         case .unknownOwner: "owner is not a known user"
+        case .sourcesUnusable(let why): "\(why); newuidmap and newgidmap refuse every map until it is fixed"
+        case .fileNotASource(let modules):
+            "not read by the helpers: the subid: line of /etc/nsswitch.conf names \(modules) only (add `files` to it to use this file)"
         }
     }
 
-    public var description: String { "\(severity.rawValue): \(path):\(line): \(message): \(text)" }
+    public var description: String {
+        line == 0 ? "\(severity.rawValue): \(path): \(message)" : "\(severity.rawValue): \(path):\(line): \(message): \(text)"
+    }
 }
 
 public enum SubIDCheck {

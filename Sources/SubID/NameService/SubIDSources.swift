@@ -100,9 +100,24 @@ public enum NameServiceSwitch {
     /// Why a file is not root's alone, or nil.
     static func untrusted(_ st: stat) -> String? {
         if st.st_mode & S_IFMT != S_IFREG { return "not a regular file" }
-        if st.st_uid != 0 { return "owned by uid \(st.st_uid)" }
+        if !isRoot(st.st_uid) { return "owned by uid \(st.st_uid)" }
         if st.st_mode & 0o022 != 0 { return "writable by group or others, mode \(String(st.st_mode & 0o7777, radix: 8))" }
         return nil
+    }
+
+    /// Whether `uid` is root as this process sees files: 0, or, inside a user namespace (which
+    /// the host's root is not mapped into), the kernel's overflow uid, which is how root's files
+    /// show there. Why: podman re-executes itself in its user namespace and asks libsubid for
+    /// ranges from there. No privilege is lost: a setuid program run inside a user namespace
+    /// gains none (the kernel ignores the bit when the file's owner is not mapped).
+    static func isRoot(_ uid: uid_t) -> Bool {
+        if uid == 0 { return true }
+        var ns = stat()
+        // 0xEFFFFFFD: the initial user namespace's inode (PROC_USER_INIT_INO).
+        guard stat("/proc/self/ns/user", &ns) == 0, ns.st_ino != 0xEFFF_FFFD else { return false }
+        guard let text = try? Files.read("/proc/sys/kernel/overflowuid", followSymlinks: false, limit: 32) else { return false }
+        let digits = String(decoding: text, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        return UInt32(digits) == uid
     }
 
     /// Where plugins may come from: the system library directories, never a path of the
@@ -118,8 +133,10 @@ public final class SubIDPlugin {
     public let name: String
     public let path: String
     let plugin: OpaquePointer
-    /// How long a call may take before the reader gives up (and refuses).
-    public static let timeoutSeconds: UInt32 = 5
+    /// How long a call may take before the reader gives up (and refuses), by SIGALRM. The
+    /// libsubid library sets 0 (no timer): it runs in its caller's process, whose signals are
+    /// not ours; set once, before any plugin is called.
+    nonisolated(unsafe) public static var timeoutSeconds: UInt32 = 5
 
     init(name: String, path: String, plugin: OpaquePointer) {
         self.name = name
@@ -138,7 +155,7 @@ public final class SubIDPlugin {
             if let reason = NameServiceSwitch.untrusted(st) { return .failure(.insecure(path: path, reason: reason)) }
             // Checked, then opened by path: safe only while nobody but root can swap the file, so
             // its directory must be root's alone too.
-            if stat(directory, &dir) == 0, dir.st_uid != 0 || dir.st_mode & 0o022 != 0 {
+            if stat(directory, &dir) == 0, !NameServiceSwitch.isRoot(dir.st_uid) || dir.st_mode & 0o022 != 0 {
                 return .failure(.insecure(path: directory, reason: "a plugin directory someone other than root may write"))
             }
             var handle: OpaquePointer?
@@ -160,6 +177,21 @@ public final class SubIDPlugin {
                                                    &result, timeoutMessage, SubIDPlugin.timeoutSeconds)
         switch status {
         case 0: return .success(result != 0)
+        case 1: return .success(nil)
+        default: return .failure(.moduleFailed(name: name, status: status))
+        }
+    }
+
+    /// shadow_subid_find_subid_owners: the uids of the owners of `id`, nil when the module knows
+    /// none (SSSD's module answers ERROR: it does not implement the call).
+    public func owners(of id: UInt32, kind: IDKind) -> Result<[UInt32]?, SubIDSourceError> {
+        let capacity = 4096
+        var uids = [uid_t](repeating: 0, count: capacity)
+        var n: Int32 = 0
+        let status = clinux_subid_plugin_find_owners(plugin, UInt(id), kind == .uid ? 1 : 2, &uids, Int32(capacity), &n,
+                                                     timeoutMessage, SubIDPlugin.timeoutSeconds)
+        switch status {
+        case 0: return .success(Array(uids[0..<Int(n)]))
         case 1: return .success(nil)
         default: return .failure(.moduleFailed(name: name, status: status))
         }

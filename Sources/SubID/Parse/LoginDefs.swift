@@ -61,12 +61,19 @@ public struct LoginDefs: Sendable {
         return bytes.count == 3 && bytes[0] | 0x20 == 0x79 && bytes[1] | 0x20 == 0x65 && bytes[2] | 0x20 == 0x73
     }
 
-    /// SUB_UID_MIN/MAX/COUNT or SUB_GID_MIN/MAX/COUNT with shadow's defaults.
+    /// SUB_UID_MIN/MAX/COUNT or SUB_GID_MIN/MAX/COUNT with shadow's defaults, and shadow 4.20's
+    /// SUB_*_DETERMINISTIC (with UNSAFE_SUB_*_DETERMINISTIC_WRAP and UID_MIN, which the formula
+    /// uses for gids too) and SUB_*_STORE_BY_UID. The deterministic defaults are the documented
+    /// ones (login.defs(5)): shadow 4.20's code uses 65536 and 4294967295 for MIN and MAX there.
     public func allocationPolicy(for kind: IDKind) -> AllocationPolicy {
         let prefix = kind.loginDefsPrefix
         return AllocationPolicy(
             min: number("\(prefix)_MIN", default: 100_000),
             max: number("\(prefix)_MAX", default: 600_100_000),
-            count: number("\(prefix)_COUNT", default: 65_536))
+            count: number("\(prefix)_COUNT", default: 65_536),
+            placement: flag("\(prefix)_DETERMINISTIC")
+                ? .deterministic(uidMin: number("UID_MIN", default: 1000), wrap: flag("UNSAFE_\(prefix)_DETERMINISTIC_WRAP"))
+                : .firstFit,
+            storeByUID: flag("\(prefix)_STORE_BY_UID"))
     }
 }

@@ -52,10 +52,11 @@ public enum RangeProvisioning {
                         outcomes.append(Outcome(kind: kind, range: held, allocated: false))
                     } else {
                         let range: IDRange
-                        do throws(AllocationError) { range = try Allocator.firstFit(among: file.entries.map { $0.range }, policy: policy, kind: kind, avoiding: inUse(kind)) } catch {
+                        do throws(AllocationError) { range = try place(identity, kind: kind, policy: policy, file: file, inUse: inUse(kind)) } catch {
                             throw .allocation(error)
                         }
-                        do throws(SubIDEntry.InvalidOwner) { try file.append(SubIDEntry(owner: identity.name, range: range)) } catch {
+                        let owner = policy.storeByUID ? identity.uid.map { String($0) } ?? identity.name : identity.name
+                        do throws(SubIDEntry.InvalidOwner) { try file.append(SubIDEntry(owner: owner, range: range)) } catch {
                             throw .invalidOwner(error)
                         }
                         outcomes.append(Outcome(kind: kind, range: range, allocated: true))
@@ -71,5 +72,23 @@ public enum RangeProvisioning {
         }
         try step(policies[...])
         return outcomes
+    }
+
+    /// The new range: first fit, or the uid's deterministic range when it is free (it cannot
+    /// move: another owner's entry or an account's id inside it is refused, where shadow 4.20
+    /// writes it anyway and two users share ids).
+    static func place(_ identity: OwnerIdentity, kind: IDKind, policy: AllocationPolicy, file: SubIDFile, inUse: IDsInUse) throws(AllocationError) -> IDRange {
+        guard case .deterministic = policy.placement else {
+            return try Allocator.firstFit(among: file.entries.map { $0.range }, policy: policy, kind: kind, avoiding: inUse)
+        }
+        guard let uid = identity.uid else { throw .deterministicConflict(kind, IDRange(start: 0, count: 0)!, reason: "\(identity.name) has no uid") }
+        let range = try Allocator.deterministic(uid: uid, policy: policy, kind: kind)
+        if let other = file.entries.first(where: { !identity.owns($0.owner) && $0.range.overlaps(range) }) {
+            throw .deterministicConflict(kind, range, reason: "it overlaps \(other.owner)'s \(other.range)")
+        }
+        if let used = inUse.known.first(where: { range.contains($0) }) ?? [range.start, range.last ?? range.start].first(where: inUse.isInUse) {
+            throw .deterministicConflict(kind, range, reason: "\(kind) \(used) belongs to an account (raise \(kind.loginDefsPrefix)_MIN above the accounts' ids)")
+        }
+        return range
     }
 }
