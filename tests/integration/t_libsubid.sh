@@ -53,6 +53,11 @@ out=$(calls ours ranges:g:hal ranges:g:grp4242)
 # newgidmap do; shadow 4.13 looks the name up as a group.
 same "ours, subgids by the user's uid (shadow 4.17+), not by a group's gid" "ranges:g:hal -> 1 400000+10|ranges:g:grp4242 -> 0" "$(paste -sd'|' <<<"$out")"
 same "shadow 4.13 (for the record): the group's gid instead" "ranges:g:hal -> 0|ranges:g:grp4242 -> 1 500000+10" "$(calls shadow ranges:g:hal ranges:g:grp4242 | paste -sd'|')"
+# And newgidmap agrees with the library: hal's subgid entry is owned by hal's uid.
+install -o root -g root -m 4755 "$BIN/newgidmap" $SCRATCH/c/newgidmap
+t=$(new_target hal grp4242); setpriv --reuid=hal --regid=grp4242 --init-groups $SCRATCH/c/newgidmap $t 0 400000 10 2>$WORK/err; rc=$?
+same "our newgidmap accepts hal's uid-owned subgid range, as the library lists it ($(cat $WORK/err))" "0 0 400000 10" "$rc $(xargs < /proc/$t/gid_map)"
+kill $t
 printf 'ghost:600000:10\n' >> /etc/subuid
 both "an owner that is no user fails the owners query (-1)" owners:u:600001
 mv /etc/subuid $WORK/subuid.keep
