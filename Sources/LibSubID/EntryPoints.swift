@@ -71,19 +71,27 @@ private func getRanges(_ owner: UnsafePointer<CChar>?, _ out: UnsafeMutablePoint
     guard let owner, let out else { return -1 }
     guard let sources = sources() else { return -1 }
     let name = String(cString: owner)
-    switch SubIDLibrary.ranges(owner: name, kind: kind, users: SystemUserDatabase(), sources: sources) {
-    case .failure(let error):
-        log(error.description)
-        return -1
-    case .success(let ranges):
-        guard !ranges.isEmpty else { return 0 }
-        guard let array = malloc(ranges.count * 2 * word) else { return -1 }
+    return answer(SubIDLibrary.ranges(owner: name, kind: kind, users: SystemUserDatabase(), sources: sources)) { ranges in
+        guard let array = malloc(ranges.count * 2 * word) else { return false }
         for (index, range) in ranges.enumerated() {
             array.storeBytes(of: UInt(range.start), toByteOffset: index * 2 * word, as: UInt.self)
             array.storeBytes(of: UInt(range.count), toByteOffset: (index * 2 + 1) * word, as: UInt.self)
         }
         out.pointee = array
-        return Int32(ranges.count)
+        return true
+    }
+}
+
+/// A count for C: the answer's length once `store` has handed it over (not called for none),
+/// -1 after logging a failure.
+private func answer<T>(_ result: Result<[T], SubIDLibrary.Failure>, store: ([T]) -> Bool) -> Int32 {
+    switch result {
+    case .failure(let error):
+        log(error.description)
+        return -1
+    case .success(let items):
+        if items.isEmpty { return 0 }
+        return store(items) ? Int32(items.count) : -1
     }
 }
 
@@ -101,18 +109,13 @@ private func getOwners(_ id: UInt32, _ out: UnsafeMutablePointer<UnsafeMutablePo
     out?.pointee = nil
     guard let out else { return -1 }
     guard let sources = sources() else { return -1 }
-    switch SubIDLibrary.owners(of: id, kind: kind, users: SystemUserDatabase(), sources: sources) {
-    case .failure(let error):
-        log(error.description)
-        return -1
-    case .success(let uids):
-        guard !uids.isEmpty else { return 0 }
+    return answer(SubIDLibrary.owners(of: id, kind: kind, users: SystemUserDatabase(), sources: sources)) { uids in
         guard let array = malloc(uids.count * MemoryLayout<uid_t>.stride)?.bindMemory(to: uid_t.self, capacity: uids.count) else {
-            return -1
+            return false
         }
         for (index, uid) in uids.enumerated() { array[index] = uid }
         out.pointee = array
-        return Int32(uids.count)
+        return true
     }
 }
 
