@@ -125,6 +125,9 @@ let package = Package(
         // A container's cgroups: the host's layout, placement below the caller's cgroup, limits,
         // freezer, usage.
         .target(name: "ContainerCgroups", dependencies: ["LinuxSys", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        // Images for userbox's download template: LXC's image index and simplestreams (parse,
+        // select), the download cache. Not for setuid code (it uses Foundation's JSON decoder).
+        .target(name: "Images", swiftSettings: strict),
         // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(
             name: "Runtime",
@@ -179,6 +182,7 @@ let package = Package(
         .testTarget(name: "MapHelperTests", dependencies: ["IDModel", "MapHelper", "SubID"], swiftSettings: strict),
         .testTarget(name: "ContainerCgroupsTests", dependencies: ["ContainerCgroups", "LinuxSys"], swiftSettings: strict),
         .testTarget(name: "RuntimeTests", dependencies: ["ContainerCgroups", "IDModel", "Runtime", "SubID", "UserNic", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .testTarget(name: "ImagesTests", dependencies: ["Images"], swiftSettings: strict),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "IDModel", "SubID", "UserNic"], swiftSettings: strict),
         .testTarget(name: "PamSubIDTests", dependencies: ["AuditTrail", "IDModel", "LinuxSys", "PamSubID", "SubID", "TestSupport"], swiftSettings: strict),
     ]
