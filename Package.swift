@@ -59,6 +59,10 @@ let package = Package(
         .systemLibrary(name: "CLibpam", pkgConfig: "pam", providers: [.apt(["libpam0g-dev"])]),
         // libaudit's header only: AuditTrail loads libaudit.so.1 when it sends a record (see there).
         .systemLibrary(name: "CLibaudit", providers: [.apt(["libaudit-dev"])]),
+        // HTTPS downloads for the download template (libcurl), and sha256 (OpenSSL's libcrypto,
+        // which libcurl already loads).
+        .systemLibrary(name: "CLibcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Swift libraries: no Foundation in any of these. Each line says what the module is for;
         // its dependencies are exactly what its sources import (scripts/module-graph check, run by
@@ -128,6 +132,9 @@ let package = Package(
         // Images for userbox's download template: LXC's image index and simplestreams (parse,
         // select), the download cache. Not for setuid code (it uses Foundation's JSON decoder).
         .target(name: "Images", swiftSettings: strict),
+        // HTTPS downloads (libcurl): system CA store or a private CA, proxies from the environment,
+        // size limits, sha256 while writing, a progress bar.
+        .target(name: "ImageFetch", dependencies: ["CLibcrypto", "CLibcurl"], swiftSettings: strict),
         // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(
             name: "Runtime",
@@ -170,6 +177,7 @@ let package = Package(
             path: "Fuzz/FuzzParsers", swiftSettings: strict),
         // Test support for the root integration tests; not a product, not installed.
         .executableTarget(name: "netlink-check", dependencies: ["Netlink"], path: "Tests/NetlinkCheck", swiftSettings: strict),
+        .executableTarget(name: "fetch-check", dependencies: ["ImageFetch"], path: "Tests/FetchCheck", swiftSettings: strict),
 
         // One scratch-directory helper for every unit test target.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
@@ -182,7 +190,7 @@ let package = Package(
         .testTarget(name: "MapHelperTests", dependencies: ["IDModel", "MapHelper", "SubID"], swiftSettings: strict),
         .testTarget(name: "ContainerCgroupsTests", dependencies: ["ContainerCgroups", "LinuxSys"], swiftSettings: strict),
         .testTarget(name: "RuntimeTests", dependencies: ["ContainerCgroups", "IDModel", "Runtime", "SubID", "UserNic", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
-        .testTarget(name: "ImagesTests", dependencies: ["Images"], swiftSettings: strict),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "ImageFetch"], swiftSettings: strict),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "IDModel", "SubID", "UserNic"], swiftSettings: strict),
         .testTarget(name: "PamSubIDTests", dependencies: ["AuditTrail", "IDModel", "LinuxSys", "PamSubID", "SubID", "TestSupport"], swiftSettings: strict),
     ]
