@@ -134,7 +134,7 @@ let package = Package(
         .target(name: "Images", swiftSettings: strict),
         // HTTPS downloads (libcurl): system CA store or a private CA, proxies from the environment,
         // size limits, sha256 while writing, a progress bar.
-        .target(name: "ImageFetch", dependencies: ["CLibcrypto", "CLibcurl"], swiftSettings: strict),
+        .target(name: "ImageFetch", dependencies: ["Images", "LinuxSys", "CLibcrypto", "CLibcurl", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(
             name: "Runtime",
@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(name: "MapHelperTests", dependencies: ["IDModel", "MapHelper", "SubID"], swiftSettings: strict),
         .testTarget(name: "ContainerCgroupsTests", dependencies: ["ContainerCgroups", "LinuxSys"], swiftSettings: strict),
         .testTarget(name: "RuntimeTests", dependencies: ["ContainerCgroups", "IDModel", "Runtime", "SubID", "UserNic", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
-        .testTarget(name: "ImagesTests", dependencies: ["Images", "ImageFetch"], swiftSettings: strict),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "ImageFetch", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "IDModel", "SubID", "UserNic"], swiftSettings: strict),
         .testTarget(name: "PamSubIDTests", dependencies: ["AuditTrail", "IDModel", "LinuxSys", "PamSubID", "SubID", "TestSupport"], swiftSettings: strict),
     ]

@@ -9,16 +9,20 @@ public struct CacheEntry: Equatable, Sendable {
     /// sha256 of the cached rootfs tarball, recorded when the entry was completed: a file that no
     /// longer hashes to it is a corrupt entry, refetched.
     public var rootfsSHA256: String
+    /// Its size: a cached file of another size is a damaged entry (checked at every use; the
+    /// hash is checked when the file arrives, and xz's own checks catch damage at extraction).
+    public var rootfsSize: UInt64
 
-    public init(build: String, expiry: Int64?, rootfsSHA256: String) {
+    public init(build: String, expiry: Int64?, rootfsSHA256: String, rootfsSize: UInt64) {
         self.build = build
         self.expiry = expiry
         self.rootfsSHA256 = rootfsSHA256
+        self.rootfsSize = rootfsSize
     }
 
     /// The record file's text (`key=value` lines), written last, by rename, when an entry is complete.
     public var serialized: String {
-        "build=\(build)\nexpiry=\(expiry.map(String.init) ?? "")\nrootfs_sha256=\(rootfsSHA256)\n"
+        "build=\(build)\nexpiry=\(expiry.map(String.init) ?? "")\nrootfs_sha256=\(rootfsSHA256)\nrootfs_size=\(rootfsSize)\n"
     }
 
     /// An entry from its record file; nil when anything is missing or malformed (not an entry).
@@ -29,7 +33,7 @@ public struct CacheEntry: Equatable, Sendable {
             values[String(line[..<eq])] = String(line[line.index(after: eq)...])
         }
         guard let build = values["build"], !build.isEmpty, let sha = values["rootfs_sha256"], sha.utf8.count == 64,
-              let expiryText = values["expiry"] else { return nil }
+              let expiryText = values["expiry"], let size = values["rootfs_size"].flatMap({ UInt64($0) }) else { return nil }
         if expiryText.isEmpty {
             expiry = nil
         } else {
@@ -38,6 +42,7 @@ public struct CacheEntry: Equatable, Sendable {
         }
         self.build = build
         self.rootfsSHA256 = sha
+        self.rootfsSize = size
     }
 }
 

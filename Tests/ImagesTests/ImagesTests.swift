@@ -71,15 +71,16 @@ import Testing
     static let sha = String(repeating: "a", count: 64)
 
     @Test func recordRoundTripsAndRejectsHalfEntries() {
-        let entry = CacheEntry(build: "20261201_05:24", expiry: 1_800_000_000, rootfsSHA256: Self.sha)
+        let entry = CacheEntry(build: "20261201_05:24", expiry: 1_800_000_000, rootfsSHA256: Self.sha, rootfsSize: 42)
         #expect(CacheEntry(parsing: entry.serialized) == entry)
         #expect(CacheEntry(parsing: "build=1\nexpiry=\n") == nil)
         #expect(CacheEntry(parsing: "build=1\nexpiry=soon\nrootfs_sha256=\(Self.sha)\n") == nil)
-        #expect(CacheEntry(parsing: "build=1\nexpiry=\nrootfs_sha256=\(Self.sha)\n")?.expiry == nil)
+        #expect(CacheEntry(parsing: "build=1\nexpiry=\nrootfs_sha256=\(Self.sha)\nrootfs_size=1\n")?.expiry == nil)
+        #expect(CacheEntry(parsing: "build=1\nexpiry=\nrootfs_sha256=\(Self.sha)\n") == nil)
     }
 
     @Test func lxcDownloadsRules() {
-        let fresh = CacheEntry(build: "b1", expiry: 200, rootfsSHA256: Self.sha)
+        let fresh = CacheEntry(build: "b1", expiry: 200, rootfsSHA256: Self.sha, rootfsSize: 1)
         #expect(CachePolicy.decide(entry: nil, now: 100, forceCache: false) == .askIndex)
         #expect(CachePolicy.decide(entry: fresh, now: 100, forceCache: false) == .useCached(reason: "using the cached build b1"))
         #expect(CachePolicy.decide(entry: fresh, now: 200, forceCache: false) == .askIndex)

@@ -1,0 +1,166 @@
+import Glibc
+import SystemPackage
+public import Images
+import LinuxSys
+
+/// The download cache, `BASE/DIST/RELEASE/ARCH/VARIANT/` (BASE: `~/.cache/userbox/download`):
+/// the image's files and a record, `entry`, written last. Without a valid record there is no
+/// entry, whatever else the directory holds, so a failed, partial or interrupted download never
+/// becomes one (lxc/lxc#1889). New files are gathered in a staging directory beside the entry and
+/// moved in under the image's lock (`VARIANT.lock`, flock), which also makes two creates of the
+/// same image download it once: the second waits, then finds the entry.
+public struct ImageCache: Sendable {
+    public let base: String
+    public static let rootfsName = "rootfs.tar.xz"
+    public static let metaName = "meta.tar.xz"
+    static let recordName = "entry"
+
+    public init(base: String) { self.base = base }
+
+    /// `$XDG_CACHE_HOME/userbox/download`, else `HOME/.cache/userbox/download`.
+    public static func defaultBase(home: String, environment: (String) -> String? = { getenv($0).map { String(cString: $0) } }) -> String {
+        if let xdg = environment("XDG_CACHE_HOME"), xdg.hasPrefix("/") { return xdg + "/userbox/download" }
+        return home + "/.cache/userbox/download"
+    }
+
+    public struct Key: Equatable, Sendable {
+        public var dist, release, arch, variant: String
+        public init(dist: String, release: String, arch: String, variant: String) {
+            self.dist = dist; self.release = release; self.arch = arch; self.variant = variant
+        }
+
+        /// Each part is one path component: no `/`, not `.` or `..`, not empty.
+        public var isValid: Bool {
+            [dist, release, arch, variant].allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && !$0.utf8.contains(0x2F) }
+        }
+    }
+
+    public func directory(_ key: Key) -> String { "\(base)/\(key.dist)/\(key.release)/\(key.arch)/\(key.variant)" }
+
+    /// The complete entry, or nil: no record, a malformed one, or a rootfs missing or of
+    /// another size (a damaged entry is not used; the caller fetches it again).
+    public func entry(_ key: Key) -> CacheEntry? {
+        let dir = directory(key)
+        guard let bytes = try? Files.read(dir + "/" + Self.recordName, followSymlinks: false, limit: 4096),
+              let entry = CacheEntry(parsing: String(decoding: bytes, as: UTF8.self)) else { return nil }
+        var st = stat()
+        guard lstat(dir + "/" + Self.rootfsName, &st) == 0, st.st_mode & S_IFMT == S_IFREG, UInt64(st.st_size) == entry.rootfsSize,
+              access(dir + "/" + Self.metaName, R_OK) == 0 else { return nil }
+        return entry
+    }
+
+    public enum CacheError: Error, Equatable, Sendable, CustomStringConvertible {
+        case invalidKey(Key)
+        case system(SystemError)
+
+        public var description: String {
+            switch self {
+            case .invalidKey(let key): "\(key.dist)/\(key.release)/\(key.arch)/\(key.variant) is not an image name"
+            case .system(let error): error.description
+            }
+        }
+    }
+
+    /// Holds the image's lock until released (or the process ends).
+    public final class Lock {
+        let fd: Int32
+        init(fd: Int32) { self.fd = fd }
+        deinit { close(fd) }
+    }
+
+    /// Waits for the image's lock.
+    public func lock(_ key: Key) throws(CacheError) -> Lock {
+        guard key.isValid else { throw .invalidKey(key) }
+        let dir = directory(key)
+        try makeParents(of: dir)
+        let path = dir + ".lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw .system(SystemError("open", path, Errno(rawValue: errno))) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { let e = errno; close(fd); throw .system(SystemError("lock", path, Errno(rawValue: e))) }
+        }
+        return Lock(fd: fd)
+    }
+
+    /// A fresh staging directory beside the entry (same filesystem, so moving in is a rename);
+    /// staging directories left by processes that died are removed first.
+    public func stage(_ key: Key, holding lock: Lock) throws(CacheError) -> String {
+        let parent = directory(key) + ".partial"
+        try makeParents(of: parent + "/x")
+        for name in (try? DirectoryEntries.names(atPath: parent)) ?? [] {
+            // Only stale ones: a live pid's staging belongs to a download under this lock's holder.
+            if let pid = Int32(name.split(separator: ".").first ?? ""), kill(pid, 0) == 0 || errno == EPERM, pid != getpid() { continue }
+            removeTree(parent + "/" + name)
+        }
+        let path = "\(parent)/\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+        guard mkdir(path, 0o700) == 0 else { throw .system(SystemError("create", path, Errno(rawValue: errno))) }
+        return path
+    }
+
+    /// Makes the staged files (rootfs.tar.xz, meta.tar.xz) the entry: the old entry's record goes
+    /// first, the files are renamed in, the new record is written last.
+    public func commit(_ staging: String, as entry: CacheEntry, for key: Key, holding lock: Lock) throws(CacheError) {
+        let dir = directory(key)
+        try makeParents(of: dir + "/x")
+        _ = unlink(dir + "/" + Self.recordName)
+        for name in [Self.rootfsName, Self.metaName] {
+            guard rename(staging + "/" + name, dir + "/" + name) == 0 else {
+                throw .system(SystemError("move into the cache", dir + "/" + name, Errno(rawValue: errno)))
+            }
+        }
+        do { try Files.replaceAtomically(dir + "/" + Self.recordName, with: Array(entry.serialized.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch {
+            throw .system(error)
+        }
+        removeTree(staging)
+    }
+
+    /// Drops the entry (`--flush-cache`): record first, so a crash midway leaves no entry.
+    public func flush(_ key: Key, holding lock: Lock) {
+        let dir = directory(key)
+        _ = unlink(dir + "/" + Self.recordName)
+        removeTree(dir)
+    }
+
+    /// Every complete entry under the base, for `userbox images --cached`.
+    public func entries() -> [(key: Key, entry: CacheEntry)] {
+        var found: [(key: Key, entry: CacheEntry)] = []
+        for dist in subdirectories(base) {
+            for release in subdirectories("\(base)/\(dist)") {
+                for arch in subdirectories("\(base)/\(dist)/\(release)") {
+                    for variant in subdirectories("\(base)/\(dist)/\(release)/\(arch)") where !variant.hasSuffix(".partial") {
+                        let key = Key(dist: dist, release: release, arch: arch, variant: variant)
+                        if let entry = entry(key) { found.append((key, entry)) }
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    func subdirectories(_ path: String) -> [String] {
+        ((try? DirectoryEntries.names(atPath: path)) ?? []).filter { name in
+            var st = stat()
+            return lstat(path + "/" + name, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
+        }.sorted()
+    }
+
+    func makeParents(of path: String) throws(CacheError) {
+        var current = ""
+        for component in path.split(separator: "/").dropLast() {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw .system(SystemError("create", current, Errno(rawValue: errno))) }
+        }
+    }
+
+    /// The user's own files: removed as the user (rm -rf semantics, no symlink followed).
+    func removeTree(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        if st.st_mode & S_IFMT == S_IFDIR {
+            for name in (try? DirectoryEntries.names(atPath: path)) ?? [] { removeTree(path + "/" + name) }
+            _ = rmdir(path)
+        } else {
+            _ = unlink(path)
+        }
+    }
+}
