@@ -135,6 +135,9 @@ let package = Package(
         // HTTPS downloads (libcurl): system CA store or a private CA, proxies from the environment,
         // size limits, sha256 while writing, a progress bar.
         .target(name: "ImageFetch", dependencies: ["Images", "LinuxSys", "CLibcrypto", "CLibcurl", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        // The download template: the server's catalog (either protocol), cache use, checked
+        // downloads (sha256, gpgv signatures), the image's metadata.
+        .target(name: "ImageTemplate", dependencies: ["ImageFetch", "Images", "LinuxSys", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(
             name: "Runtime",
@@ -164,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "userbox", dependencies: ["LinuxSys", "Runtime"], swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
-            name: "userbox-cli", dependencies: ["CLISupport", "ContainerCgroups", "IDModel", "LinuxSys", "Runtime", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "userbox-cli", dependencies: ["CLISupport", "ContainerCgroups", "IDModel", "ImageFetch", "ImageTemplate", "LinuxSys", "Runtime", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
             name: "subid", dependencies: ["AuditTrail", "CLISupport", "Doctor", "IDModel", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),

@@ -62,7 +62,7 @@ public struct ImageCache: Sendable {
     }
 
     /// Holds the image's lock until released (or the process ends).
-    public final class Lock {
+    public final class Lock: @unchecked Sendable {
         let fd: Int32
         init(fd: Int32) { self.fd = fd }
         deinit { close(fd) }

@@ -8,6 +8,8 @@ extension RootfsSource: ExpressibleByArgument {
         guard !argument.isEmpty else { return nil }
         if argument == "busybox" {
             self = .busybox
+        } else if argument == "download" {
+            self = .download
         } else if [".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tar.zst"].contains(where: { argument.hasSuffix($0) }) {
             self = .tarball(argument)
         } else {
@@ -19,6 +21,8 @@ extension RootfsSource: ExpressibleByArgument {
         switch self {
         case .busybox: "busybox"
         case .directory(let path), .tarball(let path): path
+        case .download: "download"
+        case .image(let image): image.tarball
         }
     }
 }

@@ -4,6 +4,8 @@ import ContainerCgroups
 import Glibc
 import LinuxSys
 import Runtime
+import ImageFetch
+import ImageTemplate
 import IDModel
 import SubID
 
@@ -81,10 +83,16 @@ func attempt<T>(_ body: () throws(RuntimeError) -> T) throws -> T {
 extension Userbox {
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a container from the busybox template, a rootfs directory or a tarball.",
-            discussion: "The idmap comes from your first subordinate uid and gid ranges (65536 ids each) unless --idmap is given. The rootfs is owned on the host by the container's root ids.")
+            abstract: "Create a container from the busybox template, a distribution image (download), a rootfs directory or a tarball.",
+            discussion: """
+                The idmap comes from your first subordinate uid and gid ranges (65536 ids each) unless --idmap is given. \
+                The rootfs is owned on the host by the container's root ids. With -t download the image comes from an \
+                image server (LXC's index or simplestreams), as lxc-create -t download: the options after -- are \
+                -d DIST -r RELEASE -a ARCH [--variant V] [--server HOST] [--flush-cache] [--force-cache] [--ca FILE] \
+                [--keyring FILE]; images are cached in ~/.cache/userbox/download.
+                """)
         @OptionGroup var common: Common
-        @Option(name: [.short, .long], help: "busybox, a rootfs directory, or a tarball (.tar, .tar.gz, .tgz, .tar.xz, .tar.bz2, .tar.zst).")
+        @Option(name: [.short, .long], help: "busybox, download, a rootfs directory, or a tarball (.tar, .tar.gz, .tgz, .tar.xz, .tar.bz2, .tar.zst).")
         var template: RootfsSource = .busybox
         @Option(help: ArgumentHelp("An lxc.idmap value, e.g. 'u 0 2000000 65536' (repeat for g).", valueName: "MAP")) var idmap: [ContainerConfig.IDMap] = []
         @Option(name: [.customShort("f"), .customLong("config")], help: ArgumentHelp("A config file merged into the new container's (lxc-create -f): its lxc.idmap lines are the idmap unless --idmap is given; its rootfs path is ignored.", valueName: "FILE"))
@@ -93,10 +101,17 @@ extension Userbox {
         @Option(name: [.customShort("B"), .customLong("bdev")], help: ArgumentHelp("Storage of the rootfs: dir, or btrfs (a subvolume; the containers directory must be on btrfs).", valueName: "TYPE"))
         var storage: String = "dir"
         @Argument var name: String
+        @Argument(parsing: .postTerminator, help: ArgumentHelp("The template's options (-t download: -d DIST -r RELEASE -a ARCH ...).", valueName: "TEMPLATE-OPTIONS"))
+        var templateOptions: [String] = []
+
+        func validate() throws {
+            if case .download = template {} else if !templateOptions.isEmpty {
+                throw ValidationError("options after -- are for -t download only")
+            }
+        }
 
         func run() throws {
             let container = try common.container(name)
-            let source = template
             let maps: [ContainerConfig.IDMap]? = idmap.isEmpty ? nil : idmap
             let user = try me()
             let extra = set.map { line -> String in
@@ -104,7 +119,24 @@ extension Userbox {
                 return "\(line[..<eq]) = \(line[line.index(after: eq)...])\n"
             }.joined()
             guard let backend = CopyOptions.Backend(rawValue: storage), backend != .overlay else { throw ValidationError("-B takes dir or btrfs, not '\(storage)'") }
-            try attempt { () throws(RuntimeError) in try container.create(from: source, user: user, idmaps: maps, configFile: configFile, extraConfig: extra, storage: backend) }
+            var source = template
+            var prepared: PreparedImage?
+            if case .download = template {
+                guard !container.exists else { throw Failure("\(name) already exists in \(container.paths.lxcpath)") }
+                let image = try downloadImage(templateOptions)
+                prepared = image
+                source = .image(ImageRootfs(
+                    tarball: image.rootfsTarball, excludes: image.metadata.excludes, distributionConfig: image.metadata.config,
+                    templates: image.metadata.templates,
+                    label: "\(image.key.dist) \(image.key.release) \(image.key.arch) (\(image.key.variant)), build \(image.build)"))
+                print("Unpacking the rootfs")
+            }
+            let chosen = source
+            try attempt { () throws(RuntimeError) in try container.create(from: chosen, user: user, idmaps: maps, configFile: configFile, extraConfig: extra, storage: backend) }
+            if let message = prepared?.metadata.createMessage {
+                print("\n---\n" + message, terminator: message.hasSuffix("\n") ? "" : "\n")
+            }
+            withExtendedLifetime(prepared) {}
             print("created \(name) in \(container.paths.directory)")
         }
     }

@@ -62,6 +62,8 @@ userbox_prefix() {
     install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$pfx/bin/"
     install -o root -g root -m 4755 "$BIN/lxc-user-nic" "$pfx/libexec/lxc/"
     install -m 0755 "$BIN/userbox" "$BIN/userbox-cli" "$BIN/usernsexec" "$pfx/bin/"
+    mkdir -p "$pfx/share/userbox/config" && cp "$BIN"/share/userbox/config/*.conf "$pfx/share/userbox/config/"
+    chmod -R a+rX "$pfx/share"
     echo "$pfx"
 }
 

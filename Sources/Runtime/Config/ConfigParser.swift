@@ -157,6 +157,19 @@ public enum ConfigParser {
                 throw Problem("unknown hook \"\(key)\" (LXC's are pre-start, pre-mount, mount, autodev, start-host, start, stop, post-stop, clone and destroy)")
             }
             if value.isEmpty { config.hooks[name] = nil } else { config.hooks[name, default: []].append(value) }
+        case "lxc.arch":
+            // Images name the architecture they were built for (linux64, x86_64, amd64...); a
+            // container runs the host's, so another one is refused here rather than failing later.
+            let host = ContainerConfig.hostArchitectureNames
+            guard value.isEmpty || host.contains(value.lowercased()) else {
+                throw Problem("lxc.arch = \(value) does not match this host (\(host.joined(separator: ", "))); 32-bit personalities are not supported")
+            }
+        case "lxc.pty.max":
+            guard value.isEmpty || (Int(value).map { $0 >= 0 } ?? false) else { throw Problem("lxc.pty.max takes a number of ptys") }
+            config.ptyMax = Int(value)
+        case "lxc.tty.dir":
+            guard value.isEmpty || (!value.contains("/") && value != "." && value != "..") else { throw Problem("lxc.tty.dir takes a directory name under /dev") }
+            config.ttyDirectory = value.isEmpty ? nil : value
         case "lxc.tty.max":
             guard value.isEmpty || (Int(value).map { $0 >= 0 && $0 <= 64 } ?? false) else { throw Problem("lxc.tty.max takes a number of ttys, 0 to 64") }
             config.ttyMax = Int(value) ?? 0

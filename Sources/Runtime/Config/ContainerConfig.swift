@@ -83,6 +83,21 @@ public struct ContainerConfig: Equatable, Sendable {
     public var ephemeral = false
     /// lxc.tty.max: ttys /dev/tty1..N for `userbox console -t N`.
     public var ttyMax = 0
+    /// lxc.pty.max and lxc.tty.dir: parsed (images set them through common.conf); not applied yet
+    /// (devpts is mounted without a limit and the ttys stay in /dev).
+    public var ptyMax: Int?
+    public var ttyDirectory: String?
+
+    /// lxc.arch values that name this host's architecture.
+    public static var hostArchitectureNames: [String] {
+        #if arch(x86_64)
+        return ["x86_64", "amd64", "linux64"]
+        #elseif arch(arm64)
+        return ["aarch64", "arm64", "linux64"]
+        #else
+        return ["linux64"]
+        #endif
+    }
     public var environment: [String] = []
     public var initCommand: [String] = ["/sbin/init"]
     public var haltSignal: String?

@@ -10,6 +10,11 @@ public enum RootfsSource: Sendable {
     case busybox
     case directory(String)
     case tarball(String)
+    /// A distribution image from the download template.
+    case image(ImageRootfs)
+    /// `-t download` as named on a command line, before the image is fetched (the caller turns it
+    /// into `.image`; create refuses it).
+    case download
 }
 
 extension Container {
@@ -23,6 +28,7 @@ extension Container {
     public func create(from source: RootfsSource, user: UserRecord, idmaps: [ContainerConfig.IDMap]? = nil,
                        configFile: String? = nil, extraConfig: String = "", storage: CopyOptions.Backend = .dir) throws(RuntimeError) {
         guard !exists else { throw .alreadyExists(container: name, lxcpath: paths.lxcpath) }
+        if case .download = source { throw .imageNotPrepared }
         // As unprivileged lxc-create: a directory, or a btrfs subvolume (-B btrfs).
         if storage == .overlay { throw .unsupportedCopy("create makes dir or btrfs containers; an overlay container is a copy (userbox copy -s)") }
         if storage == .btrfs {
@@ -48,8 +54,16 @@ extension Container {
         if let idmaps { maps = idmaps } else if !fileMaps.isEmpty { maps = fileMaps } else { maps = try defaultIDMaps(for: user) }
         var text = "# userbox container \(name)\n"
         for m in maps { text += "lxc.idmap = \(m.kind == .uid ? "u" : "g") \(m.inside) \(m.outside) \(m.count)\n" }
-        text += "lxc.rootfs.path = \(storage == .btrfs ? "btrfs" : "dir"):\(paths.defaultRootfs)\nlxc.uts.name = \(name)\n"
-        text += "lxc.mount.auto = proc:mixed sys:ro\n"
+        text += "lxc.rootfs.path = \(storage == .btrfs ? "btrfs" : "dir"):\(paths.defaultRootfs)\n"
+        if case .image(let image) = source {
+            // As lxc-download merges it: the distribution's config, then the container's own keys.
+            text += "\n# Distribution configuration (\(image.label))\n"
+                + ImageRootfs.substitute(image.distributionConfig, name: name, path: paths.directory, rootfs: paths.defaultRootfs)
+            if !text.hasSuffix("\n") { text += "\n" }
+            text += "\n# Container specific configuration\nlxc.uts.name = \(name)\n"
+        } else {
+            text += "lxc.uts.name = \(name)\nlxc.mount.auto = proc:mixed sys:ro\n"
+        }
         if case .busybox = source {
             text += "# busybox init powers off on SIGUSR2\nlxc.signal.halt = SIGUSR2\n"
             // As LXC's busybox template: a getty on tty1 (`userbox console NAME -t 1`).
@@ -62,7 +76,11 @@ extension Container {
         text += extraConfig
         // The config must be valid before anything is made.
         let config: ContainerConfig
-        do { config = try ConfigParser.parse(text, file: paths.config) } catch { throw .config(error) }
+        do {
+            config = try ConfigParser.parse(text, file: paths.config, include: { path throws(SystemError) in
+                String(decoding: try Files.read(path, followSymlinks: true, limit: 1 << 20), as: UTF8.self)
+            })
+        } catch { throw .config(error) }
         let identity = OwnerIdentity(name: user.name, uid: user.uid)
         try IDMapCheck.verify(config, user: user, subuid: try Container.subordinateFile(identity, kind: .uid),
                               subgid: try Container.subordinateFile(identity, kind: .gid))
@@ -93,6 +111,19 @@ extension Container {
                 // Extracted as the container's root, so the owners in the archive land in the container's ids.
                 try ns.run(["--", "/bin/sh", "-c", "tar -xpf \"$0\" -C \"$1\" --numeric-owner && chown 0:0 \"$1\"", archive, rootfs],
                            what: "extracting \(archive)")
+            case .download:
+                throw .imageNotPrepared
+            case .image(let image):
+                // As the container's root: the tarball's owners land on its ids; what a user
+                // namespace cannot make (device nodes) is excluded by the image itself.
+                try ns.run(["--"] + image.tarArguments(rootfs: rootfs), what: "unpacking the rootfs (\(image.label))")
+                // lxc-download's substitutions in the files the image lists, regular files only
+                // (a symlink is not followed out of the rootfs).
+                let script = "r=$1; shift; mkdir -p \"$r/dev/pts\" || exit 1; for f; do p=\"$r/$f\"; "
+                    + "if [ -f \"$p\" ] && [ ! -L \"$p\" ]; then sed -i -e \"s#LXC_NAME#$NAME#g\" -e \"s#LXC_PATH#$LXCP#g\" "
+                    + "-e \"s#LXC_ROOTFS#$r#g\" \"$p\" || exit 1; fi; done"
+                try ns.run(["--", "/usr/bin/env", "NAME=\(name)", "LXCP=\(paths.directory)", "/bin/sh", "-c", script, "sh", rootfs]
+                           + image.safeTemplates, what: "filling in the image's templates")
             }
             try writeConfig(text)
         } catch {

@@ -51,6 +51,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     // Helpers, tools and hooks.
     case toolMissing(String)
     case busyboxMissing(String)
+    /// `-t download` reached create without its image (the CLI resolves it first).
+    case imageNotPrepared
     case userNicMissing
     case cannotRun(String)
     case toolFailed(what: String, program: String, status: Int32, detail: String)
@@ -108,6 +110,7 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .mapping(let failure): "cannot map ids: \(failure)"
         case .toolMissing(let name): "\(name) not found beside userbox or in /usr/local/bin, /usr/bin"
         case .busyboxMissing(let path): "\(path) is missing: install busybox-static (apt install busybox-static)"
+        case .imageNotPrepared: "the download template's image was not prepared (a caller's bug)"
         case .userNicMissing: "lxc-user-nic (setuid root) not found: install lxc, or this toolkit's (see README)"
         case .cannotRun(let program): "cannot run \(program)"
         case .toolFailed(let what, let program, let status, let detail): "\(what) failed (\(program) exited with \(status)): \(detail)"

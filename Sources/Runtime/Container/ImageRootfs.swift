@@ -1,0 +1,79 @@
+import Glibc
+import LinuxSys
+
+/// A distribution image (the download template's): its rootfs tarball and what its metadata asks
+/// of the new container, as lxc-download applies it.
+public struct ImageRootfs: Sendable {
+    public var tarball: String
+    /// `excludes-user`: members not extracted (device nodes a user namespace cannot make).
+    public var excludes: [String]
+    /// `config-user` (else `config`), before substitution.
+    public var distributionConfig: String
+    /// `templates`: files inside the rootfs whose LXC_NAME, LXC_PATH... are replaced.
+    public var templates: [String]
+    /// For the config's heading, e.g. `debian bookworm amd64 (default), build 20261201_05:24`.
+    public var label: String
+
+    public init(tarball: String, excludes: [String], distributionConfig: String, templates: [String], label: String) {
+        self.tarball = tarball
+        self.excludes = excludes
+        self.distributionConfig = distributionConfig
+        self.templates = templates
+        self.label = label
+    }
+
+    /// Where our equivalents of LXC's common.conf and userns.conf are (LXC_TEMPLATE_CONFIG):
+    /// `share/userbox/config` beside the program's directory or above it (`make install` puts it in
+    /// PREFIX/share, the build in its stage directory).
+    public static var templateConfigDirectory: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        var dir = n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        for _ in 0..<3 {
+            dir = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)])
+            let candidate = dir + "/share/userbox/config"
+            if access(candidate + "/common.conf", R_OK) == 0 { return candidate }
+        }
+        return "/usr/local/share/userbox/config"
+    }
+
+    /// lxc-download's substitutions, in its order.
+    static func substitute(_ text: String, name: String, path: String, rootfs: String) -> String {
+        var out = text
+        for (variable, value) in [("LXC_NAME", name), ("LXC_PATH", path), ("LXC_ROOTFS", rootfs),
+                                  ("LXC_TEMPLATE_CONFIG", templateConfigDirectory), ("LXC_HOOK_DIR", templateConfigDirectory + "/hooks")] {
+            out = replace(variable, with: value, in: out)
+        }
+        return out
+    }
+
+    /// Every occurrence of `word` replaced (byte-wise; Embedded Swift has no String.replacing).
+    static func replace(_ word: String, with value: String, in text: String) -> String {
+        let bytes = Array(text.utf8), pattern = Array(word.utf8), replacement = Array(value.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if i + pattern.count <= bytes.count && bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                out += replacement
+                i += pattern.count
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// tar's arguments: lxc-download's (`--anchored`, each exclude, numeric owners, permissions),
+    /// plus xattrs (LXC 6.0+ keeps them too).
+    func tarArguments(rootfs: String) -> [String] {
+        ["/bin/tar", "--anchored"] + excludes.map { "--exclude=" + $0 }
+            + ["--numeric-owner", "--xattrs", "--xattrs-include=*", "-xpJf", tarball, "-C", rootfs]
+    }
+
+    /// The template paths that stay inside the rootfs (no `..`), as rootfs-relative paths.
+    var safeTemplates: [String] {
+        templates.map { $0.hasPrefix("/") ? String($0.drop { $0 == "/" }) : $0 }
+            .filter { !$0.isEmpty && !$0.split(separator: "/").contains("..") }
+    }
+}

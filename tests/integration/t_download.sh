@@ -1,0 +1,68 @@
+# userbox create -t download (issue 14): a busybox image the test builds, served over HTTPS on
+# loopback with a test CA in both protocols (LXC's index, simplestreams); the container starts,
+# its files belong to the container's ids, the image's metadata is applied; the cache.
+source "$REPO/tests/integration/support/test_ca.sh"
+source "$REPO/tests/integration/support/image_server.sh"
+userbox_user dora
+arch=$(dpkg --print-architecture)
+test_ca $SCRATCH/ca; chmod 755 $SCRATCH/ca; chmod 644 $SCRATCH/ca/ca.pem
+lxcweb=$SCRATCH/www-lxc; ssweb=$SCRATCH/www-ss
+make_busybox_image $lxcweb 20261202_12:00
+mkdir -p $ssweb && cp -a $lxcweb/images $lxcweb/streams $ssweb/   # simplestreams only: no meta/1.0
+serve() {
+    python3 "$REPO/tests/integration/support/https_server.py" $2 $SCRATCH/ca/server.pem $SCRATCH/ca/server.key $1 > $WORK/server.$1 2>&1 &
+    for _ in $(seq 50); do grep -q ready $WORK/server.$1 2>/dev/null && return; sleep 0.1; done
+    not_ok "server on port $1 did not start" "$(cat $WORK/server.$1)"
+}
+serve 8453 $lxcweb; serve 8454 $ssweb
+opts="-d busybox -r 1.36 -a $arch --ca $SCRATCH/ca/ca.pem"
+
+out=$(ub create bb -t download -- $opts --server https://127.0.0.1:8453 2>&1); rc=$?
+same "create -t download from LXC's index ($(tail -2 <<<"$out" | tr '\n' ' '))" 0 "$rc"
+check "it says what it checked (sha256 against SHA256SUMS)" grep -q "rootfs.tar.xz: sha256 .* matches the server's" <<<"$out"
+check "and prints the image's create-message" grep -q "You just created a BusyBox test container" <<<"$out"
+ub start bb >/dev/null 2>$WORK/err || not_ok "start bb" "$(cat $WORK/err; tail -5 $box/bb/userbox.log)"
+same "the container runs the image (os-release)" "VERSION_CODENAME=20261202_12:00" "$(ub attach bb -- grep CODENAME /etc/os-release)"
+same "templates filled in: /etc/hostname and /etc/hosts name the container" "bb|127.0.1.1 bb" \
+    "$(ub attach bb -- cat /etc/hostname)|$(ub attach bb -- grep 127.0.1.1 /etc/hosts)"
+same "owners on the host are the container's ids (root 2000000, user 2001000)" "2000000 2001000" \
+    "$(stat -c %u $box/bb/rootfs/etc/passwd) $(stat -c %u $box/bb/rootfs/home/user)"
+check "excludes-user honoured: no device nodes unpacked" test ! -e $box/bb/rootfs/dev/zero
+same "config: the distribution's, with our common.conf/userns.conf included, then the container's" \
+    "lxc.include = $pfx/share/userbox/config/common.conf|lxc.uts.name = bb" \
+    "$(grep -m1 '^lxc.include' $box/bb/config)|$(grep '^lxc.uts.name' $box/bb/config)"
+ub stop -k bb >/dev/null 2>&1
+
+cache=/home/dora/.cache/userbox/download/busybox/1.36/$arch/default
+check "the image is cached as a complete entry" test -f $cache/entry -a -f $cache/rootfs.tar.xz
+kill %1 2>/dev/null; sleep 0.2
+out=$(ub create bb2 -t download -- $opts --server https://127.0.0.1:8453 2>&1); rc=$?
+check "a second create uses the cache, not the server (which is down now) ($(tail -1 <<<"$out"))" \
+    test "$rc" = 0 -a -n "$(grep 'Using image from local cache' <<<"$out")"
+
+out=$(ub create ss -t download -- $opts --server https://127.0.0.1:8454 --flush-cache 2>&1); rc=$?
+same "simplestreams: create with the index's sha256 and size ($(tail -2 <<<"$out" | tr '\n' ' '))" 0 "$rc"
+check "it used simplestreams' checksums" grep -q "rootfs.tar.xz: sha256 .* matches the server's" <<<"$out"
+ub start ss >/dev/null 2>&1 && same "and it runs" "ss" "$(ub attach ss -- hostname)"
+ub stop -k ss >/dev/null 2>&1
+
+# A tampered rootfs: the published sha256 no longer matches; nothing cached, no container.
+tampered=$ssweb/images/busybox/1.36/$arch/default/20261202_12:00/rootfs.tar.xz
+cp $tampered $WORK/rootfs.good
+printf 'x' | dd of=$tampered bs=1 seek=1000 conv=notrunc status=none
+out=$(ub create bad -t download -- $opts --server https://127.0.0.1:8454 --flush-cache 2>&1); rc=$?
+check "a tampered rootfs (same size) is refused: its sha256 is not the published one ($(tail -1 <<<"$out"))" \
+    test "$rc" = 1 -a -n "$(grep 'rootfs.tar.xz: sha256 .* where the server publishes' <<<"$out")"
+check "no container and no cache entry left" test ! -e $box/bad -a ! -e $cache/entry
+cp $WORK/rootfs.good $tampered; printf 'x' >> $tampered
+out=$(ub create bad -t download -- $opts --server https://127.0.0.1:8454 2>&1); rc=$?
+check "a rootfs longer than the index says is cut off at that size and refused ($(tail -1 <<<"$out"))" \
+    test "$rc" = 1 -a -n "$(grep 'larger than' <<<"$out")" -a ! -e $box/bad
+cp $WORK/rootfs.good $tampered
+out=$(ub create bad -t download -- -d busybox -r 1.36 -a $arch --server https://127.0.0.1:8454 --flush-cache 2>&1); rc=$?
+check "without the test CA the server's certificate is refused ($(tail -1 <<<"$out"))" test "$rc" = 1 -a -n "$(grep -i certificate <<<"$out")"
+out=$(ub create bad -t download -- -d nosuch -r 1 -a $arch --ca $SCRATCH/ca/ca.pem --server https://127.0.0.1:8454 2>&1); rc=$?
+check "an image the server does not have: refused, listing what it has ($(tail -1 <<<"$out"))" test "$rc" = 1 -a -n "$(grep 'no image nosuch/1' <<<"$out")"
+out=$(ub create bad -t download -- -r 1.36 2>&1); rc=$?
+check "a missing -d is an error saying so ($out)" test "$rc" = 1 -a -n "$(grep 'no distribution (-d) given' <<<"$out")"
+kill %2 2>/dev/null
