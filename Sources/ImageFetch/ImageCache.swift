@@ -1,6 +1,7 @@
 import Glibc
 import SystemPackage
 public import Images
+import IDShift
 import LinuxSys
 
 /// The download cache, `BASE/DIST/RELEASE/ARCH/VARIANT/` (BASE: `~/.cache/userbox/download`):
@@ -145,22 +146,13 @@ public struct ImageCache: Sendable {
     }
 
     func makeParents(of path: String) throws(CacheError) {
-        var current = ""
-        for component in path.split(separator: "/").dropLast() {
-            current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw .system(SystemError("create", current, Errno(rawValue: errno))) }
-        }
+        let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        do { try Files.makeDirectories(parent, mode: 0o755) } catch { throw .system(error) }
     }
 
-    /// The user's own files: removed as the user (rm -rf semantics, no symlink followed).
-    func removeTree(_ path: String) {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return }
-        if st.st_mode & S_IFMT == S_IFDIR {
-            for name in (try? DirectoryEntries.names(atPath: path)) ?? [] { removeTree(path + "/" + name) }
-            _ = rmdir(path)
-        } else {
-            _ = unlink(path)
-        }
+    /// A staging or entry directory gone (best effort: what is left is no entry, and stale
+    /// staging is removed by the next download). TreeRemoval never follows a symlink out.
+    public func removeTree(_ path: String) {
+        try? TreeRemoval.remove(path)
     }
 }

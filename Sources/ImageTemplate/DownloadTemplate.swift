@@ -1,4 +1,5 @@
 import Glibc
+import IDShift
 import ImageFetch
 import Images
 import LinuxSys
@@ -62,7 +63,7 @@ public enum DownloadTemplate {
         var template = Array("/tmp/userbox-meta-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw .tool("cannot create a temporary directory in /tmp") }
         let directory = String(cString: made)
-        defer { _ = CapturedRun.run(["/bin/rm", "-rf", "--", directory], environment: [Executables.searchPathEnvironment]) }
+        defer { try? TreeRemoval.remove(directory) }
         try ImageMetadata.unpack(tarball, into: directory)
         return try ImageMetadata.read(directory)
     }
@@ -74,7 +75,7 @@ public enum DownloadTemplate {
         let staging: String
         do { staging = try cache.stage(key, holding: lock) } catch { throw .cache(error) }
         var committed = false
-        defer { if !committed { _ = CapturedRun.run(["/bin/rm", "-rf", "--", staging], environment: [Executables.searchPathEnvironment]) } }
+        defer { if !committed { cache.removeTree(staging) } }
         let base = options.serverURL
         // (url, where it goes, expected sha256, expected size)
         var wanted: [(label: String, url: String, name: String, sha256: String?, size: UInt64?)] = []

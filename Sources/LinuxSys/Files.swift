@@ -5,6 +5,16 @@ import SystemPackage
 /// Whole-file reads and writes with the flags privileged code needs (CLOEXEC always; NOFOLLOW
 /// where the path must not be a symlink, as shadow opens /etc/subuid).
 public enum Files {
+    /// mkdir -p: every missing directory of `path` made with `mode`; existing ones are left as
+    /// they are.
+    public static func makeDirectories(_ path: String, mode: mode_t) throws(SystemError) {
+        var partial = ""
+        for component in path.split(separator: "/") {
+            partial += "/" + component
+            if mkdir(partial, mode) != 0 && errno != EEXIST { throw SystemError("create", partial, Errno(rawValue: errno)) }
+        }
+    }
+
     /// Reads a regular file. Refuses symlinks when `followSymlinks` is false and files larger
     /// than `limit` bytes (a bounded read keeps hostile inputs from exhausting memory).
     public static func read(

@@ -39,24 +39,15 @@ public enum SubIDLibrary {
     /// returns -1), else it adds nothing (getsubids goes on to the next source).
     public static func ranges(owner: String, kind: IDKind, users: some UserDatabase, sources: [SubIDSource],
                               path: String? = nil, missingFileFails: Bool = true) -> Result<[IDRange], Failure> {
-        var found: [IDRange] = []
-        for source in sources {
-            switch source {
-            case .files:
-                let file: SubIDFile
-                do { file = try SubIDStore(kind: kind, path: path).read() } catch {
-                    if missingFileFails { return .failure(.store(error)) }
-                    continue
-                }
-                found += file.ranges(of: OwnerIdentity(name: owner, uid: users.user(named: owner)?.uid))
-            case .module(let name):
-                switch load(name).flatMap({ $0.ranges(owner: owner, kind: kind).mapError(Failure.source) }) {
-                case .success(let ranges): found += ranges ?? []
-                case .failure(let error): return .failure(error)
-                }
+        var file: SubIDFile?
+        if sources.contains(.files) {
+            do { file = try SubIDStore(kind: kind, path: path).read() } catch {
+                if missingFileFails { return .failure(.store(error)) }
             }
         }
-        return .success(found)
+        let identity = OwnerIdentity(name: owner, uid: users.user(named: owner)?.uid)
+        return SubIDSources.ranges(of: identity, kind: kind, sources: sources, file: file)
+            .map { $0.map { $0.range } }.mapError(Failure.source)
     }
 
     /// The uids of the owners of `id` (each once, in the order first met): the files' entries
@@ -108,8 +99,9 @@ public enum SubIDLibrary {
         }
         let user = users.user(named: owner)
         let identity = OwnerIdentity(name: owner, uid: user?.uid)
-        let written = defs.flag("\(kind.loginDefsPrefix)_STORE_BY_UID") ? user.map { String($0.uid) } ?? owner : owner
-        let floor = max(start, UInt64(defs.allocationPolicy(for: kind).min))
+        let configured = defs.allocationPolicy(for: kind)
+        let written = configured.storeByUID ? user.map { String($0.uid) } ?? owner : owner
+        let floor = max(start, UInt64(configured.min))
         guard floor < UInt64(IDRange.invalidID) else { return .failure(.invalidRequest("no ids at or above \(floor)")) }
         let policy = AllocationPolicy(min: UInt32(floor), max: IDRange.invalidID - 1, count: UInt32(count))
         var result: Grant?

@@ -25,10 +25,13 @@ public struct Container: Sendable {
             throw .system(error)
         }
         do throws(ConfigError) {
-            return try ConfigParser.parse(text, file: paths.config, include: { path throws(SystemError) in
-                String(decoding: try Files.read(path, followSymlinks: true, limit: 1 << 20), as: UTF8.self)
-            }, lenient: lenient)
+            return try ConfigParser.parse(text, file: paths.config, include: Container.includedFile, lenient: lenient)
         } catch { throw .config(error) }
+    }
+
+    /// What an lxc.include names, read as a config file.
+    static func includedFile(_ path: String) throws(SystemError) -> String {
+        String(decoding: try Files.read(path, followSymlinks: true, limit: 1 << 20), as: UTF8.self)
     }
 
     public var state: ContainerState? { ContainerState.current(paths) }

@@ -77,9 +77,7 @@ extension Container {
         // The config must be valid before anything is made.
         let config: ContainerConfig
         do {
-            config = try ConfigParser.parse(text, file: paths.config, include: { path throws(SystemError) in
-                String(decoding: try Files.read(path, followSymlinks: true, limit: 1 << 20), as: UTF8.self)
-            })
+            config = try ConfigParser.parse(text, file: paths.config, include: Container.includedFile)
         } catch { throw .config(error) }
         let identity = OwnerIdentity(name: user.name, uid: user.uid)
         try IDMapCheck.verify(config, user: user, subuid: try Container.subordinateFile(identity, kind: .uid),

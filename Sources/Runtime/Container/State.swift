@@ -70,12 +70,6 @@ public struct ContainerState: Equatable, Sendable {
 enum Directories {
     /// mkdir -p, 0700 for what we create (a user's run state is nobody else's business).
     static func make(_ path: String, mode: mode_t = 0o700) throws(RuntimeError) {
-        var partial = ""
-        for component in path.split(separator: "/") {
-            partial += "/" + component
-            do { _ = try valueOrErrno { mkdir(partial, mode) } } catch {
-                if error != .fileExists { throw .system(SystemError("create", partial, error)) }
-            }
-        }
+        do { try Files.makeDirectories(path, mode: mode) } catch { throw .system(error) }
     }
 }
