@@ -34,29 +34,29 @@ public enum DownloadTemplate {
             cache.flush(key, holding: lock)
         }
         var entry = cache.entry(key)
+        // Unpacked once: by the download (which needs its expiry) or from the cached entry.
+        var metadata: ImageMetadata?
         switch CachePolicy.decide(entry: entry, now: now, forceCache: options.forceCache) {
         case .useCached(let reason):
             say("Using image from local cache (\(reason))")
         case .askIndex:
             if entry != nil { say("The cached copy has expired, checking the server...") }
             say("Downloading the image index")
-            let catalog: Catalog
-            do { catalog = try Catalog.load(options, fetcher: fetcher) } catch {
-                throw error
-            }
+            let catalog = try Catalog.load(options, fetcher: fetcher)
             let record = try catalog.record(dist: dist, release: release, arch: arch, variant: options.variant, server: options.serverURL)
             if CachePolicy.afterIndex(entry: entry, indexBuild: record.build) == .upToDate {
                 say("The cache is already up to date")
             } else {
-                entry = try download(record, catalog: catalog, key: key, cache: cache, lock: lock, options: options, fetcher: fetcher,
-                                     say: say, progress: progress)
+                (entry, metadata) = try download(record, catalog: catalog, key: key, cache: cache, lock: lock, options: options,
+                                                 fetcher: fetcher, say: say, progress: progress)
                 say("The image cache is now ready")
             }
         }
         guard let entry else { throw .cache(.system(SystemError("read", cache.directory(key), .noSuchFileOrDirectory))) }
-        let metadata = try unpackMetadata(cache.directory(key) + "/" + ImageCache.metaName)
+        let unpacked: ImageMetadata
+        if let metadata { unpacked = metadata } else { unpacked = try unpackMetadata(cache.directory(key) + "/" + ImageCache.metaName) }
         return PreparedImage(key: key, build: entry.build, rootfsTarball: cache.directory(key) + "/" + ImageCache.rootfsName,
-                             metadata: metadata, lock: lock)
+                             metadata: unpacked, lock: lock)
     }
 
     static func unpackMetadata(_ tarball: String) throws(DownloadError) -> ImageMetadata {
@@ -71,7 +71,7 @@ public enum DownloadTemplate {
     /// Fetches the record's rootfs and metadata into staging, checks them, and commits them.
     static func download(_ record: ImageRecord, catalog: Catalog, key: ImageCache.Key, cache: ImageCache, lock: ImageCache.Lock,
                          options: DownloadOptions, fetcher: HTTPSFetcher, say: (String) -> Void,
-                         progress: (String) -> (any ProgressReporter)?) throws(DownloadError) -> CacheEntry {
+                         progress: (String) -> (any ProgressReporter)?) throws(DownloadError) -> (CacheEntry, ImageMetadata) {
         let staging: String
         do { staging = try cache.stage(key, holding: lock) } catch { throw .cache(error) }
         var committed = false
@@ -133,6 +133,6 @@ public enum DownloadTemplate {
         let entry = CacheEntry(build: record.build, expiry: metadata.expiry, rootfsSHA256: rootfsSHA, rootfsSize: rootfsSize)
         do { try cache.commit(staging, as: entry, for: key, holding: lock) } catch { throw .cache(error) }
         committed = true
-        return entry
+        return (entry, metadata)
     }
 }

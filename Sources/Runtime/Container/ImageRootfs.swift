@@ -40,8 +40,9 @@ public struct ImageRootfs: Sendable {
     /// lxc-download's substitutions, in its order.
     static func substitute(_ text: String, name: String, path: String, rootfs: String) -> String {
         var out = text
+        let configDirectory = templateConfigDirectory
         for (variable, value) in [("LXC_NAME", name), ("LXC_PATH", path), ("LXC_ROOTFS", rootfs),
-                                  ("LXC_TEMPLATE_CONFIG", templateConfigDirectory), ("LXC_HOOK_DIR", templateConfigDirectory + "/hooks")] {
+                                  ("LXC_TEMPLATE_CONFIG", configDirectory), ("LXC_HOOK_DIR", configDirectory + "/hooks")] {
             out = replace(variable, with: value, in: out)
         }
         return out

@@ -155,7 +155,7 @@ public final class SubIDPlugin {
             if let reason = NameServiceSwitch.untrusted(st) { return .failure(.insecure(path: path, reason: reason)) }
             // Checked, then opened by path: safe only while nobody but root can swap the file, so
             // its directory must be root's alone too.
-            if stat(directory, &dir) == 0, !NameServiceSwitch.isRoot(dir.st_uid) || dir.st_mode & 0o022 != 0 {
+            if stat(directory, &dir) != 0 || !NameServiceSwitch.isRoot(dir.st_uid) || dir.st_mode & 0o022 != 0 {
                 return .failure(.insecure(path: directory, reason: "a plugin directory someone other than root may write"))
             }
             var handle: OpaquePointer?
