@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "userbox", dependencies: ["LinuxSys", "Runtime"], swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
-            name: "userbox-cli", dependencies: ["CLISupport", "ContainerCgroups", "IDModel", "ImageFetch", "ImageTemplate", "LinuxSys", "Runtime", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "userbox-cli", dependencies: ["CLISupport", "ContainerCgroups", "IDModel", "ImageFetch", "ImageTemplate", "Images", "LinuxSys", "Runtime", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict, linkerSettings: hardenedLinker),
         .executableTarget(
             name: "subid", dependencies: ["AuditTrail", "CLISupport", "Doctor", "IDModel", "LinuxSys", "SubID", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),

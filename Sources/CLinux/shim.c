@@ -36,6 +36,24 @@ int clinux_block_interrupts(clinux_sigset *old) {
 
 int clinux_restore_signals(const clinux_sigset *old) { return sigprocmask(SIG_SETMASK, (const sigset_t *)old, NULL); }
 
+static volatile sig_atomic_t clinux_caught;
+
+static void clinux_note_signal(int sig) { clinux_caught = sig; }
+
+int clinux_catch_interrupts(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = clinux_note_signal;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    int signals[] = { SIGINT, SIGTERM, SIGHUP };
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        if (sigaction(signals[i], &action, NULL) != 0) return -1;
+    return 0;
+}
+
+int clinux_interrupted(void) { return clinux_caught; }
+
 int clinux_open(const char *path, int flags, unsigned int mode) { return open(path, flags, (mode_t)mode); }
 
 int clinux_fd_is_open(int fd) { return fcntl(fd, F_GETFD) != -1; }

@@ -11,6 +11,8 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     case sizeMismatch(url: String, expected: UInt64, got: UInt64)
     case checksumMismatch(url: String, expected: String, got: String)
     case io(url: String, path: String, errno: Int32)
+    /// Stopped by a signal (Ctrl-C) mid-transfer.
+    case interrupted(url: String, signal: Int32)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
         case .checksumMismatch(let url, let expected, let got):
             "\(url): sha256 \(got) where the server publishes \(expected): refused"
         case .io(let url, let path, let errno): "\(url): writing \(path) failed: \(String(cString: strerror(errno)))"
+        case .interrupted(let url, let signal): "\(url): interrupted (\(String(cString: strsignal(signal))))"
         }
     }
 }

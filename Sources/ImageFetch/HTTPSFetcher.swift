@@ -1,5 +1,6 @@
 import CLibcurl
 import Glibc
+import LinuxSys
 
 /// Downloads over HTTPS with libcurl: the system CA store, plus a private CA when given; the
 /// proxy from `https_proxy`/`no_proxy` (libcurl reads them); redirects followed only to https;
@@ -111,14 +112,18 @@ public final class HTTPSFetcher {
             sink.received += UInt64(n)
             return n
         }
-        if progress != nil {
-            _ = ccurl_set_long(curl, CURLOPT_NOPROGRESS, 0)
-            _ = ccurl_set_pointer(curl, CURLOPT_XFERINFODATA, unmanaged)
-            _ = ccurl_set_progress(curl) { userdata, total, now, _, _ in
-                let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
-                sink.progress?.update(received: UInt64(max(now, 0)), total: total > 0 ? UInt64(total) : nil)
-                return 0
+        // Always on: besides the progress bar it is where an interrupt (Ctrl-C) stops the
+        // transfer, so the caller can remove the partial file.
+        _ = ccurl_set_long(curl, CURLOPT_NOPROGRESS, 0)
+        _ = ccurl_set_pointer(curl, CURLOPT_XFERINFODATA, unmanaged)
+        _ = ccurl_set_progress(curl) { userdata, total, now, _, _ in
+            let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
+            if let signal = Interrupts.caught {
+                sink.failure = .interrupted(url: sink.url, signal: signal)
+                return 1
             }
+            sink.progress?.update(received: UInt64(max(now, 0)), total: total > 0 ? UInt64(total) : nil)
+            return 0
         }
         let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
             _ = ccurl_set_pointer(curl, CURLOPT_ERRORBUFFER, buffer.baseAddress)

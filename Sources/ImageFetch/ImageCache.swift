@@ -53,11 +53,13 @@ public struct ImageCache: Sendable {
     public enum CacheError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidKey(Key)
         case system(SystemError)
+        case interrupted(Int32)
 
         public var description: String {
             switch self {
             case .invalidKey(let key): "\(key.dist)/\(key.release)/\(key.arch)/\(key.variant) is not an image name"
             case .system(let error): error.description
+            case .interrupted(let signal): "interrupted (\(String(cString: strsignal(signal)))) while waiting for the image's lock"
             }
         }
     }
@@ -69,16 +71,23 @@ public struct ImageCache: Sendable {
         deinit { close(fd) }
     }
 
-    /// Waits for the image's lock.
-    public func lock(_ key: Key) throws(CacheError) -> Lock {
+    /// Waits for the image's lock (another create downloading the same image holds it);
+    /// `waiting` is called once if it has to. Polled rather than blocking, so an interrupt
+    /// (Ctrl-C) ends the wait.
+    public func lock(_ key: Key, waiting: () -> Void = {}) throws(CacheError) -> Lock {
         guard key.isValid else { throw .invalidKey(key) }
         let dir = directory(key)
         try makeParents(of: dir)
         let path = dir + ".lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .system(SystemError("open", path, Errno(rawValue: errno))) }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno != EINTR { let e = errno; close(fd); throw .system(SystemError("lock", path, Errno(rawValue: e))) }
+        var told = false
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let e = errno
+            guard e == EWOULDBLOCK || e == EINTR else { close(fd); throw .system(SystemError("lock", path, Errno(rawValue: e))) }
+            if let signal = Interrupts.caught { close(fd); throw .interrupted(signal) }
+            if !told { waiting(); told = true }
+            usleep(100_000)
         }
         return Lock(fd: fd)
     }
@@ -120,17 +129,23 @@ public struct ImageCache: Sendable {
         let dir = directory(key)
         _ = unlink(dir + "/" + Self.recordName)
         removeTree(dir)
+        removeTree(dir + ".partial")
     }
 
     /// Every complete entry under the base, for `userbox images --cached`.
     public func entries() -> [(key: Key, entry: CacheEntry)] {
-        var found: [(key: Key, entry: CacheEntry)] = []
+        keys().compactMap { key in entry(key).map { (key, $0) } }
+    }
+
+    /// Every image directory under the base, complete or not (`userbox images --flush` removes
+    /// what a crashed download left too).
+    public func keys() -> [Key] {
+        var found: [Key] = []
         for dist in subdirectories(base) {
             for release in subdirectories("\(base)/\(dist)") {
                 for arch in subdirectories("\(base)/\(dist)/\(release)") {
                     for variant in subdirectories("\(base)/\(dist)/\(release)/\(arch)") where !variant.hasSuffix(".partial") {
-                        let key = Key(dist: dist, release: release, arch: arch, variant: variant)
-                        if let entry = entry(key) { found.append((key, entry)) }
+                        found.append(Key(dist: dist, release: release, arch: arch, variant: variant))
                     }
                 }
             }

@@ -14,6 +14,14 @@ public enum DownloadError: Error, Sendable, CustomStringConvertible {
     case checksum(file: String, reason: String)
     case tool(String)
 
+    /// The signal that stopped it, when a person stopped it (Ctrl-C).
+    public var interruption: Int32? {
+        switch self {
+        case .fetch(.interrupted(_, let signal)), .cache(.interrupted(let signal)): signal
+        default: nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .missingOption(let option): "no \(option) given: pass it (userbox images lists what the server offers)"

@@ -28,7 +28,9 @@ public enum DownloadTemplate {
         let key = ImageCache.Key(dist: dist, release: release, arch: arch, variant: options.variant)
         let cache = ImageCache(base: options.cacheBase)
         let lock: ImageCache.Lock
-        do { lock = try cache.lock(key) } catch { throw .cache(error) }
+        do { lock = try cache.lock(key, waiting: { say("Waiting for another download of \(dist)/\(release)/\(arch)/\(options.variant)...") }) } catch {
+            throw .cache(error)
+        }
         if options.flushCache {
             say("Flushing the cache...")
             cache.flush(key, holding: lock)

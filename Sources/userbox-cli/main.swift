@@ -20,7 +20,7 @@ struct Userbox: ParsableCommand {
             64 when the command line is wrong; attach exits with the command's status.
             """,
         subcommands: [Create.self, Copy.self, Rename.self, Snapshot.self, Start.self, Attach.self, Stop.self, Console.self, Freeze.self, Unfreeze.self, Wait.self, List.self, Info.self, Destroy.self,
-                      Autostart.self, ConfigCommand.self,
+                      Images.self, Autostart.self, ConfigCommand.self,
                       Admin.self, MonitorCommand.self])
 }
 
@@ -110,8 +110,12 @@ extension Userbox {
             }
         }
 
+        /// Ctrl-C (or SIGTERM/SIGHUP) stops the create where it can be undone.
+        var interrupted: Failure { Failure("interrupted: \(name) was not created, nothing was left behind", exitCode: 130) }
+
         func run() throws {
             let container = try common.container(name)
+            _ = Interrupts.catchThem()
             let maps: [ContainerConfig.IDMap]? = idmap.isEmpty ? nil : idmap
             let user = try me()
             let extra = set.map { line -> String in
@@ -130,9 +134,22 @@ extension Userbox {
                     templates: image.metadata.templates,
                     label: "\(image.key.dist) \(image.key.release) \(image.key.arch) (\(image.key.variant)), build \(image.build)"))
                 print("Unpacking the rootfs")
+                fflush(nil)
             }
+            if Interrupts.caught != nil { throw interrupted }
             let chosen = source
-            try attempt { () throws(RuntimeError) in try container.create(from: chosen, user: user, idmaps: maps, configFile: configFile, extraConfig: extra, storage: backend) }
+            do {
+                try container.create(from: chosen, user: user, idmaps: maps, configFile: configFile, extraConfig: extra, storage: backend)
+            } catch {
+                // Create removed what it made; a stopped unpack fails with the tar's message.
+                if Interrupts.caught != nil { throw interrupted }
+                throw Failure(error.description)
+            }
+            // Caught too late to stop the unpack (a signal to userbox alone): undone here.
+            if Interrupts.caught != nil {
+                _ = try? container.destroy(user: user)
+                throw interrupted
+            }
             if let message = prepared?.metadata.createMessage {
                 print("\n---\n" + message, terminator: message.hasSuffix("\n") ? "" : "\n")
             }

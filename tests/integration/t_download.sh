@@ -9,12 +9,7 @@ test_ca $SCRATCH/ca; chmod 755 $SCRATCH/ca; chmod 644 $SCRATCH/ca/ca.pem
 lxcweb=$SCRATCH/www-lxc; ssweb=$SCRATCH/www-ss
 make_busybox_image $lxcweb 20261202_12:00
 mkdir -p $ssweb && cp -a $lxcweb/images $lxcweb/streams $ssweb/   # simplestreams only: no meta/1.0
-serve() {
-    python3 "$REPO/tests/integration/support/https_server.py" $2 $SCRATCH/ca/server.pem $SCRATCH/ca/server.key $1 > $WORK/server.$1 2>&1 &
-    for _ in $(seq 50); do grep -q ready $WORK/server.$1 2>/dev/null && return; sleep 0.1; done
-    not_ok "server on port $1 did not start" "$(cat $WORK/server.$1)"
-}
-serve 8453 $lxcweb; serve 8454 $ssweb
+serve_images 8453 $lxcweb; serve_images 8454 $ssweb
 opts="-d busybox -r 1.36 -a $arch --ca $SCRATCH/ca/ca.pem"
 
 out=$(ub create bb -t download -- $opts --server https://127.0.0.1:8453 2>&1); rc=$?

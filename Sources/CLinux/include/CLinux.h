@@ -26,6 +26,13 @@ typedef struct { unsigned long bits[16]; } clinux_sigset;
 int clinux_block_interrupts(clinux_sigset *old);
 int clinux_restore_signals(const clinux_sigset *old);
 
+/* For a long job that must not leave half its work behind (a download, an unpack): SIGINT,
+   SIGTERM and SIGHUP set a flag instead of ending the process (SA_RESTART), so the job stops
+   where it can clean up. clinux_interrupted() is the signal caught since, or 0. Exec resets the
+   handlers: children die of the signal as usual. */
+int clinux_catch_interrupts(void);
+int clinux_interrupted(void);
+
 /* For a privileged helper that updates shared state on a caller's behalf (lxc-user-nic): the
    limits a caller can lower to make a privileged write fail half-way (RLIMIT_FSIZE, _AS, _DATA,
    _CPU) raised to unlimited and RLIMIT_NOFILE to at least 1024; SIGXFSZ, SIGTSTP, SIGTTIN and

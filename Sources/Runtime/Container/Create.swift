@@ -114,6 +114,7 @@ extension Container {
             case .image(let image):
                 // As the container's root: the tarball's owners land on its ids; what a user
                 // namespace cannot make (device nodes) is excluded by the image itself.
+                try image.checkSpace(rootfs: rootfs)
                 try ns.run(["--"] + image.tarArguments(rootfs: rootfs), what: "unpacking the rootfs (\(image.label))")
                 // lxc-download's substitutions in the files the image lists, regular files only
                 // (a symlink is not followed out of the rootfs).

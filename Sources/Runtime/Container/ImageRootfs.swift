@@ -72,6 +72,29 @@ public struct ImageRootfs: Sendable {
             + ["--numeric-owner", "--xattrs", "--xattrs-include=*", "-xpJf", tarball, "-C", rootfs]
     }
 
+    /// What the tarball unpacks to, from xz's index (read at the end of the file, nothing
+    /// decompressed); nil when xz cannot say.
+    func unpackedSize() -> UInt64? {
+        guard let run = Process.run(["/usr/bin/xz", "--robot", "--list", tarball]), run.status == 0 else { return nil }
+        // `totals  STREAMS  BLOCKS  COMPRESSED  UNCOMPRESSED  ...`
+        for line in run.output.split(separator: "\n") where line.hasPrefix("totals\t") {
+            let fields = line.split(separator: "\t")
+            if fields.count > 4 { return UInt64(fields[4]) }
+        }
+        return nil
+    }
+
+    /// Refuses an image larger than the space left where it would land (a tar bomb, or a full
+    /// disk) before writing anything; a disk that fills during the unpack still fails it, and
+    /// create removes what was written.
+    func checkSpace(rootfs: String) throws(RuntimeError) {
+        guard let size = unpackedSize() else { return }
+        var fs = statvfs()
+        guard statvfs(rootfs, &fs) == 0 else { return }
+        let available = UInt64(fs.f_bavail) * UInt64(fs.f_frsize)
+        if size > available { throw .imageTooLarge(image: label, unpacked: size, available: available, directory: rootfs) }
+    }
+
     /// The template paths that stay inside the rootfs (no `..`), as rootfs-relative paths.
     var safeTemplates: [String] {
         templates.map { $0.hasPrefix("/") ? String($0.drop { $0 == "/" }) : $0 }

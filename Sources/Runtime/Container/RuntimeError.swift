@@ -53,6 +53,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     case busyboxMissing(String)
     /// `-t download` reached create without its image (the CLI resolves it first).
     case imageNotPrepared
+    /// The image unpacks to more than the containers' filesystem has free.
+    case imageTooLarge(image: String, unpacked: UInt64, available: UInt64, directory: String)
     case userNicMissing
     case cannotRun(String)
     case toolFailed(what: String, program: String, status: Int32, detail: String)
@@ -111,6 +113,9 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case .toolMissing(let name): "\(name) not found beside userbox or in /usr/local/bin, /usr/bin"
         case .busyboxMissing(let path): "\(path) is missing: install busybox-static (apt install busybox-static)"
         case .imageNotPrepared: "the download template's image was not prepared (a caller's bug)"
+        case .imageTooLarge(let image, let unpacked, let available, let directory):
+            "\(image) unpacks to \(unpacked / 1_048_576) MiB but \(directory) has \(available / 1_048_576) MiB free: "
+                + "free some space or create it elsewhere (-P DIR)"
         case .userNicMissing: "lxc-user-nic (setuid root) not found: install lxc, or this toolkit's (see README)"
         case .cannotRun(let program): "cannot run \(program)"
         case .toolFailed(let what, let program, let status, let detail): "\(what) failed (\(program) exited with \(status)): \(detail)"

@@ -2,6 +2,7 @@
 # publishes, built here (nothing downloaded): LXC's meta/1.0/index-user + rootfs.tar.xz,
 # meta.tar.xz and SHA256SUMS under images/busybox/1.36/amd64/default/BUILD/, and simplestreams'
 # streams/v1/index.json + images.json pointing at the same files.
+# IMAGE_EXPIRY_SECONDS: the image's expiry, from now (default 3600).
 make_busybox_image() {
     local www=$1 build=$2 arch; arch=$(dpkg --print-architecture)
     local rel=images/busybox/1.36/$arch/default/$build dir=$1/images/busybox/1.36/$arch/default/$build
@@ -19,17 +20,9 @@ make_busybox_image() {
       echo LXC_NAME > etc/hostname; printf '127.0.0.1 localhost\n127.0.1.1 LXC_NAME\n' > etc/hosts
       chown 1000:1000 home/user; chmod 1777 tmp; chmod 700 root
       mknod dev/null c 1 3; mknod dev/zero c 1 5 )
-    tar -C "$src/rootfs" --numeric-owner -cJf "$dir/rootfs.tar.xz" .
-    ( cd "$src/meta"
-      printf 'lxc.include = LXC_TEMPLATE_CONFIG/common.conf\nlxc.include = LXC_TEMPLATE_CONFIG/userns.conf\nlxc.arch = linux64\nlxc.signal.halt = SIGUSR2\n' > config-user
-      printf 'lxc.include = LXC_TEMPLATE_CONFIG/common.conf\nlxc.arch = linux64\n' > config
-      printf './dev/null\n./dev/zero\n' > excludes-user
-      printf '/etc/hostname\n/etc/hosts\n' > templates
-      echo "You just created a BusyBox test container (build $build)." > create-message
-      echo $(( $(date +%s) + ${IMAGE_EXPIRY_SECONDS:-3600} )) > expiry )
-    tar -C "$src/meta" -cJf "$dir/meta.tar.xz" .
-    ( cd "$dir" && sha256sum rootfs.tar.xz meta.tar.xz > SHA256SUMS )
-    echo "busybox;1.36;$arch;default;$build;/$rel/" > "$www/meta/1.0/index-user"
+    tar -C "$src/rootfs" --numeric-owner -cJf "$src/rootfs.tar.xz" .
+    publish_image "$www" busybox 1.36 "$build" "$src/rootfs.tar.xz" './dev/null ./dev/zero' \
+        "You just created a BusyBox test container (build $build)." 'lxc.signal.halt = SIGUSR2'
     local rsha rsize msha msize
     rsha=$(sha256sum < "$dir/rootfs.tar.xz" | cut -d' ' -f1); rsize=$(stat -c %s "$dir/rootfs.tar.xz")
     msha=$(sha256sum < "$dir/meta.tar.xz" | cut -d' ' -f1); msize=$(stat -c %s "$dir/meta.tar.xz")
@@ -37,4 +30,40 @@ make_busybox_image() {
     printf '{"format":"products:1.0","products":{"busybox:1.36:%s:default":{"arch":"%s","os":"BusyBox","release":"1.36","variant":"default","versions":{"%s":{"items":{"root.tar.xz":{"ftype":"root.tar.xz","path":"%s/rootfs.tar.xz","sha256":"%s","size":%s},"meta.tar.xz":{"ftype":"lxc.tar.xz","path":"%s/meta.tar.xz","sha256":"%s","size":%s}}}}}}}\n' \
         "$arch" "$arch" "$build" "$rel" "$rsha" "$rsize" "$rel" "$msha" "$msize" > "$www/streams/v1/images.json"
     chmod -R a+rX "$www"
+}
+
+# publish_image WWW DIST RELEASE BUILD ROOTFS.tar.xz 'EXCLUDES' MESSAGE [CONFIG-LINE]: an image in
+# LXC's layout: the rootfs, a meta.tar.xz as distrobuilder writes it (config/config-user,
+# excludes-user, templates, create-message, expiry), SHA256SUMS, and its line in
+# meta/1.0/index-user (replacing the release's earlier build).
+publish_image() {
+    local www=$1 dist=$2 release=$3 build=$4 rootfs=$5 excludes=$6 message=$7 extra=${8:-} arch
+    arch=$(dpkg --print-architecture)
+    local rel=images/$dist/$release/$arch/default/$build
+    local dir=$www/$rel meta=$SCRATCH/image-meta.$dist.$build
+    rm -rf "$meta"; mkdir -p "$meta" "$dir" "$www/meta/1.0"
+    cp "$rootfs" "$dir/rootfs.tar.xz"
+    ( cd "$meta"
+      printf 'lxc.include = LXC_TEMPLATE_CONFIG/common.conf\nlxc.include = LXC_TEMPLATE_CONFIG/userns.conf\nlxc.arch = linux64\n' > config-user
+      [ -z "$extra" ] || echo "$extra" >> config-user
+      printf 'lxc.include = LXC_TEMPLATE_CONFIG/common.conf\nlxc.arch = linux64\n' > config
+      for e in $excludes; do echo "$e"; done > excludes-user
+      printf '/etc/hostname\n/etc/hosts\n' > templates
+      echo "$message" > create-message
+      echo $(( $(date +%s) + ${IMAGE_EXPIRY_SECONDS:-3600} )) > expiry )
+    tar -C "$meta" -cJf "$dir/meta.tar.xz" .
+    ( cd "$dir" && sha256sum rootfs.tar.xz meta.tar.xz > SHA256SUMS )
+    touch "$www/meta/1.0/index-user"
+    grep -v "^$dist;$release;" "$www/meta/1.0/index-user" > "$www/meta/1.0/index-user.new" || true
+    echo "$dist;$release;$arch;default;$build;/$rel/" >> "$www/meta/1.0/index-user.new"
+    mv "$www/meta/1.0/index-user.new" "$www/meta/1.0/index-user"
+    chmod -R a+rX "$www"
+}
+
+# serve_images PORT DIR: the loopback HTTPS server (test CA in $SCRATCH/ca) on DIR; its log in
+# $WORK/server.PORT. Needs test_ca $SCRATCH/ca first.
+serve_images() {
+    python3 "$REPO/tests/integration/support/https_server.py" $2 $SCRATCH/ca/server.pem $SCRATCH/ca/server.key $1 > $WORK/server.$1 2>&1 &
+    for _ in $(seq 50); do grep -q ready $WORK/server.$1 2>/dev/null && return; sleep 0.1; done
+    not_ok "server on port $1 did not start" "$(cat $WORK/server.$1)"
 }
