@@ -67,3 +67,33 @@ serve_images() {
     for _ in $(seq 50); do grep -q ready $WORK/server.$1 2>/dev/null && return; sleep 0.1; done
     not_ok "server on port $1 did not start" "$(cat $WORK/server.$1)"
 }
+
+# make_debian_image WWW BUILD USER: a Debian bookworm minbase image built by USER with
+# `mmdebstrap --mode=unshare`, a real client of the helpers: Debian's own newuidmap/newgidmap are
+# hidden (/dev/null bound over them), so the user namespace is mapped by ours in $pfx/bin. The .debs
+# are kept in .build/images between runs (`--skip=download/empty`: apt fetches only what changed);
+# the package lists still come from deb.debian.org. minbase has no init: the image's config starts
+# `sleep infinity` as the container's init. /usr/local/bin/probe carries xattrs (a file capability,
+# a user.* attribute) as images with ping do. Sets $debian_rootfs (the built tarball) and $debian_log.
+make_debian_image() {
+    local www=$1 build=$2 user=$3 debs=$REPO/.build/images/debian-bookworm-debs
+    local home; home=$(getent passwd "$user" | cut -d: -f6)
+    mkdir -p "$debs" "$home/debs"; cp -a "$debs/." "$home/debs/"; chown -R "$user:" "$home/debs"
+    for h in /usr/bin/newuidmap /usr/bin/newgidmap; do [ -e $h ] && mount --bind /dev/null $h; done
+    debian_log=$WORK/mmdebstrap.log
+    as mmdebstrap --mode=unshare --variant=minbase --format=tar --skip=download/empty \
+        --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
+        --setup-hook="sync-in $home/debs /var/cache/apt/archives/" \
+        --customize-hook="sync-out /var/cache/apt/archives $home/debs" \
+        --customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb' \
+        --customize-hook='cp "$1"/usr/bin/true "$1"/usr/local/bin/probe && setcap cap_net_raw+ep "$1"/usr/local/bin/probe' \
+        --customize-hook='setfattr -n user.origin -v mmdebstrap "$1"/usr/local/bin/probe' \
+        bookworm "$home/rootfs.tar" > "$debian_log" 2>&1 || { debian_rootfs=; return 1; }
+    for h in /usr/bin/newuidmap /usr/bin/newgidmap; do umount $h 2>/dev/null; done
+    cp -a "$home/debs/." "$debs/"
+    xz -T0 -1 "$home/rootfs.tar"; debian_rootfs=$home/rootfs.tar.xz
+    publish_image "$www" debian bookworm "$build" "$debian_rootfs" \
+        "$(tar -tvJf "$debian_rootfs" | awk '$1 ~ /^[cb]/ {print $6}' | tr '\n' ' ')" \
+        "You just created a Debian bookworm minbase container (build $build)." \
+        'lxc.init.cmd = /usr/bin/sleep infinity'
+}
