@@ -136,6 +136,24 @@ int clinux_spawn_captured(char *const argv[], char *const envp[], int *output_fd
     return pid;
 }
 
+int clinux_spawn_redirected(char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    int fds[3] = { in_fd, out_fd, err_fd };
+    for (int target = 0; target < 3; target++) {
+        if (fds[target] >= 0) posix_spawn_file_actions_adddup2(&actions, fds[target], target);
+        else posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0);
+    }
+    pid_t pid;
+    posix_spawnattr_t attr;
+    default_signals(&attr);
+    int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) { errno = rc; return -1; }
+    return pid;
+}
+
 int clinux_wait(int pid) {
     int status;
     while (waitpid(pid, &status, __WALL) < 0) {

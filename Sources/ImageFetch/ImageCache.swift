@@ -12,6 +12,7 @@ import LinuxSys
 /// same image download it once: the second waits, then finds the entry.
 public struct ImageCache: Sendable {
     public let base: String
+    /// The rootfs as downloaded; the entry keeps it recompressed (`recompress`) when it can.
     public static let rootfsName = "rootfs.tar.xz"
     public static let metaName = "meta.tar.xz"
     static let recordName = "entry"
@@ -45,7 +46,7 @@ public struct ImageCache: Sendable {
         guard let bytes = try? Files.read(dir + "/" + Self.recordName, followSymlinks: false, limit: 4096),
               let entry = CacheEntry(parsing: String(decoding: bytes, as: UTF8.self)) else { return nil }
         var st = stat()
-        guard lstat(dir + "/" + Self.rootfsName, &st) == 0, st.st_mode & S_IFMT == S_IFREG, UInt64(st.st_size) == entry.rootfsSize,
+        guard lstat(dir + "/" + entry.rootfsFile, &st) == 0, st.st_mode & S_IFMT == S_IFREG, UInt64(st.st_size) == entry.rootfsSize,
               access(dir + "/" + Self.metaName, R_OK) == 0 else { return nil }
         return entry
     }
@@ -54,12 +55,15 @@ public struct ImageCache: Sendable {
         case invalidKey(Key)
         case system(SystemError)
         case interrupted(Int32)
+        case recompression(program: String, status: Int32, detail: String)
 
         public var description: String {
             switch self {
             case .invalidKey(let key): "\(key.dist)/\(key.release)/\(key.arch)/\(key.variant) is not an image name"
             case .system(let error): error.description
-            case .interrupted(let signal): "interrupted (\(String(cString: strsignal(signal)))) while waiting for the image's lock"
+            case .interrupted(let signal): "interrupted (\(String(cString: strsignal(signal))))"
+            case .recompression(let program, let status, let detail):
+                "recompressing the rootfs for the cache: \(program) failed (status \(status))" + (detail.isEmpty ? "" : ": \(detail)")
             }
         }
     }
@@ -107,13 +111,15 @@ public struct ImageCache: Sendable {
         return path
     }
 
-    /// Makes the staged files (rootfs.tar.xz, meta.tar.xz) the entry: the old entry's record goes
-    /// first, the files are renamed in, the new record is written last.
+    /// Makes the staged files (the entry's rootfs file, meta.tar.xz) the entry: the old entry's
+    /// record goes first, then its rootfs in any format, the files are renamed in, the new record
+    /// is written last.
     public func commit(_ staging: String, as entry: CacheEntry, for key: Key, holding lock: Lock) throws(CacheError) {
         let dir = directory(key)
         try makeParents(of: dir + "/x")
         _ = unlink(dir + "/" + Self.recordName)
-        for name in [Self.rootfsName, Self.metaName] {
+        for name in CacheEntry.rootfsFiles { _ = unlink(dir + "/" + name) }
+        for name in [entry.rootfsFile, Self.metaName] {
             guard rename(staging + "/" + name, dir + "/" + name) == 0 else {
                 throw .system(SystemError("move into the cache", dir + "/" + name, Errno(rawValue: errno)))
             }

@@ -12,6 +12,8 @@ public struct PreparedImage {
     public let key: ImageCache.Key
     public let build: String
     public let rootfsTarball: String
+    /// What it unpacks to, when the cache knows.
+    public let unpackedSize: UInt64?
     public let metadata: ImageMetadata
     let lock: ImageCache.Lock
 }
@@ -57,7 +59,8 @@ public enum DownloadTemplate {
         guard let entry else { throw .cache(.system(SystemError("read", cache.directory(key), .noSuchFileOrDirectory))) }
         let unpacked: ImageMetadata
         if let metadata { unpacked = metadata } else { unpacked = try unpackMetadata(cache.directory(key) + "/" + ImageCache.metaName) }
-        return PreparedImage(key: key, build: entry.build, rootfsTarball: cache.directory(key) + "/" + ImageCache.rootfsName,
+        return PreparedImage(key: key, build: entry.build, rootfsTarball: cache.directory(key) + "/" + entry.rootfsFile,
+                             unpackedSize: entry.unpackedSize,
                              metadata: unpacked, lock: lock)
     }
 
@@ -132,7 +135,12 @@ public enum DownloadTemplate {
         if options.keyring == nil { say("  signatures not checked (no keyring: --keyring FILE)") }
         // The metadata must be usable before the entry exists.
         let metadata = try unpackMetadata(staging + "/" + ImageCache.metaName)
-        let entry = CacheEntry(build: record.build, expiry: metadata.expiry, rootfsSHA256: rootfsSHA, rootfsSize: rootfsSize)
+        var entry = CacheEntry(build: record.build, expiry: metadata.expiry, rootfsSHA256: rootfsSHA, rootfsSize: rootfsSize)
+        do {
+            let kept = try cache.recompress(staging, holding: lock)
+            (entry.rootfsFile, entry.rootfsSize, entry.unpackedSize) = kept
+            say(kept.file == ImageCache.rootfsName ? "  cached as downloaded (install zstd for faster creates)" : "  cached as \(kept.file) (unpacks faster than .xz)")
+        } catch { throw .cache(error) }
         do { try cache.commit(staging, as: entry, for: key, holding: lock) } catch { throw .cache(error) }
         committed = true
         return (entry, metadata)

@@ -6,24 +6,36 @@ public struct CacheEntry: Equatable, Sendable {
     public var build: String
     /// Unix time after which the server's index is asked again (the image's `expiry`); nil: never.
     public var expiry: Int64?
-    /// sha256 of the cached rootfs tarball, recorded when the entry was completed: a file that no
-    /// longer hashes to it is a corrupt entry, refetched.
+    /// sha256 of the rootfs tarball as the server published it, checked when it arrived.
     public var rootfsSHA256: String
-    /// Its size: a cached file of another size is a damaged entry (checked at every use; the
-    /// hash is checked when the file arrives, and xz's own checks catch damage at extraction).
+    /// The cached rootfs file's name in the entry: `rootfs.tar.zst` (the download, decompressed
+    /// once and kept in a format that unpacks seven times faster), or `rootfs.tar.xz` as
+    /// downloaded when zstd is not installed (and in entries written before the recompression).
+    public var rootfsFile: String
+    /// Its size: a cached file of another size is a damaged entry, not used (checked at every
+    /// use; the codec's own checks catch damage inside it at extraction).
     public var rootfsSize: UInt64
+    /// What the tarball unpacks to, when known (the space check before an unpack).
+    public var unpackedSize: UInt64?
 
-    public init(build: String, expiry: Int64?, rootfsSHA256: String, rootfsSize: UInt64) {
+    public init(build: String, expiry: Int64?, rootfsSHA256: String, rootfsFile: String = "rootfs.tar.xz",
+                rootfsSize: UInt64, unpackedSize: UInt64? = nil) {
         self.build = build
         self.expiry = expiry
         self.rootfsSHA256 = rootfsSHA256
+        self.rootfsFile = rootfsFile
         self.rootfsSize = rootfsSize
+        self.unpackedSize = unpackedSize
     }
 
     /// The record file's text (`key=value` lines), written last, by rename, when an entry is complete.
     public var serialized: String {
-        "build=\(build)\nexpiry=\(expiry.map(String.init) ?? "")\nrootfs_sha256=\(rootfsSHA256)\nrootfs_size=\(rootfsSize)\n"
+        "build=\(build)\nexpiry=\(expiry.map(String.init) ?? "")\nrootfs_sha256=\(rootfsSHA256)\nrootfs=\(rootfsFile)\n"
+            + "rootfs_size=\(rootfsSize)\nunpacked_size=\(unpackedSize.map(String.init) ?? "")\n"
     }
+
+    /// The names a cached rootfs may have: anything else in a record is not an entry.
+    public static let rootfsFiles = ["rootfs.tar.zst", "rootfs.tar.xz"]
 
     /// An entry from its record file; nil when anything is missing or malformed (not an entry).
     public init?(parsing text: String) {
@@ -34,6 +46,8 @@ public struct CacheEntry: Equatable, Sendable {
         }
         guard let build = values["build"], !build.isEmpty, let sha = values["rootfs_sha256"], sha.utf8.count == 64,
               let expiryText = values["expiry"], let size = values["rootfs_size"].flatMap({ UInt64($0) }) else { return nil }
+        let file = values["rootfs"] ?? "rootfs.tar.xz"
+        guard Self.rootfsFiles.contains(file) else { return nil }
         if expiryText.isEmpty {
             expiry = nil
         } else {
@@ -42,7 +56,9 @@ public struct CacheEntry: Equatable, Sendable {
         }
         self.build = build
         self.rootfsSHA256 = sha
+        self.rootfsFile = file
         self.rootfsSize = size
+        self.unpackedSize = values["unpacked_size"].flatMap { UInt64($0) }
     }
 }
 

@@ -132,7 +132,8 @@ extension Userbox {
                 source = .image(ImageRootfs(
                     tarball: image.rootfsTarball, excludes: image.metadata.excludes, distributionConfig: image.metadata.config,
                     templates: image.metadata.templates,
-                    label: "\(image.key.dist) \(image.key.release) \(image.key.arch) (\(image.key.variant)), build \(image.build)"))
+                    label: "\(image.key.dist) \(image.key.release) \(image.key.arch) (\(image.key.variant)), build \(image.build)",
+                    unpackedBytes: image.unpackedSize))
                 print("Unpacking the rootfs")
                 fflush(nil)
             }

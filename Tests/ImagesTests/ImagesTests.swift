@@ -79,6 +79,16 @@ import Testing
         #expect(CacheEntry(parsing: "build=1\nexpiry=\nrootfs_sha256=\(Self.sha)\n") == nil)
     }
 
+    @Test func recordNamesTheCachedFormat() {
+        let zst = CacheEntry(build: "b", expiry: nil, rootfsSHA256: Self.sha, rootfsFile: "rootfs.tar.zst", rootfsSize: 60, unpackedSize: 170)
+        #expect(CacheEntry(parsing: zst.serialized) == zst)
+        // A record from before the recompression: the .xz as downloaded, size unknown.
+        let old = CacheEntry(parsing: "build=1\nexpiry=\nrootfs_sha256=\(Self.sha)\nrootfs_size=1\n")
+        #expect(old?.rootfsFile == "rootfs.tar.xz" && old?.unpackedSize == nil)
+        // The record names a file in the entry, never a path elsewhere.
+        #expect(CacheEntry(parsing: "build=1\nexpiry=\nrootfs_sha256=\(Self.sha)\nrootfs=../../x\nrootfs_size=1\n") == nil)
+    }
+
     @Test func lxcDownloadsRules() {
         let fresh = CacheEntry(build: "b1", expiry: 200, rootfsSHA256: Self.sha, rootfsSize: 1)
         #expect(CachePolicy.decide(entry: nil, now: 100, forceCache: false) == .askIndex)

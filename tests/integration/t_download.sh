@@ -29,7 +29,7 @@ same "config: the distribution's, with our common.conf/userns.conf included, the
 ub stop -k bb >/dev/null 2>&1
 
 cache=/home/dora/.cache/userbox/download/busybox/1.36/$arch/default
-check "the image is cached as a complete entry" test -f $cache/entry -a -f $cache/rootfs.tar.xz
+check "the image is cached as a complete entry, its rootfs recompressed as zstd" test -f $cache/entry -a -f $cache/rootfs.tar.zst -a ! -e $cache/rootfs.tar.xz
 kill %1 2>/dev/null; sleep 0.2
 out=$(ub create bb2 -t download -- $opts --server https://127.0.0.1:8453 2>&1); rc=$?
 check "a second create uses the cache, not the server (which is down now) ($(tail -1 <<<"$out"))" \
@@ -60,4 +60,13 @@ out=$(ub create bad -t download -- -d nosuch -r 1 -a $arch --ca $SCRATCH/ca/ca.p
 check "an image the server does not have: refused, listing what it has ($(tail -1 <<<"$out"))" test "$rc" = 1 -a -n "$(grep 'no image nosuch/1' <<<"$out")"
 out=$(ub create bad -t download -- -r 1.36 2>&1); rc=$?
 check "a missing -d is an error saying so ($out)" test "$rc" = 1 -a -n "$(grep 'no distribution (-d) given' <<<"$out")"
+
+# Without zstd the cache keeps the .xz as downloaded, and creates unpack that.
+mount --bind /dev/null /usr/bin/zstd
+out=$(ub create noz -t download -- $opts --server https://127.0.0.1:8454 --flush-cache 2>&1); rc=$?
+check "without zstd: cached as downloaded, saying how to get faster creates ($(grep 'cached as' <<<"$out"))" \
+    test "$rc" = 0 -a -f $cache/rootfs.tar.xz -a ! -e $cache/rootfs.tar.zst -a -n "$(grep 'install zstd' <<<"$out")"
+umount /usr/bin/zstd
+out=$(ub create noz2 -t download -- $opts --server https://127.0.0.1:8454 2>&1); rc=$?
+same "and a .xz entry is used as it is, zstd or not" "0 2000000" "$rc $(stat -c %u $box/noz2/rootfs/etc/passwd 2>&1)"
 kill %2 2>/dev/null

@@ -95,6 +95,11 @@ int clinux_spawn(char *const argv[], char *const envp[]);
    end (close-on-exec) is stored in *output_fd; returns pid or -1. */
 int clinux_spawn_captured(char *const argv[], char *const envp[], int *output_fd);
 
+/* posix_spawn of argv[0] with stdin, stdout and stderr on the given descriptors (each -1:
+   /dev/null), for pipelines between two programs; returns pid or -1. The descriptors should be
+   O_CLOEXEC in the caller (dup2 clears the flag on the child's copies). */
+int clinux_spawn_redirected(char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd);
+
 /* waitpid, retrying EINTR; returns the raw status or -1. */
 int clinux_wait(int pid);
 static inline int clinux_wifexited(int s) { return (s & 0x7f) == 0; }

@@ -13,9 +13,15 @@ public struct ImageRootfs: Sendable {
     public var templates: [String]
     /// For the config's heading, e.g. `debian bookworm amd64 (default), build 20261201_05:24`.
     public var label: String
+    /// What the tarball unpacks to, when known beforehand (the download cache records it from
+    /// xz's index); without it the space is not checked first (a full disk still fails the
+    /// unpack, and create removes what was written).
+    public var unpackedBytes: UInt64?
 
-    public init(tarball: String, excludes: [String], distributionConfig: String, templates: [String], label: String) {
+    public init(tarball: String, excludes: [String], distributionConfig: String, templates: [String], label: String,
+                unpackedBytes: UInt64? = nil) {
         self.tarball = tarball
+        self.unpackedBytes = unpackedBytes
         self.excludes = excludes
         self.distributionConfig = distributionConfig
         self.templates = templates
@@ -66,29 +72,17 @@ public struct ImageRootfs: Sendable {
     }
 
     /// tar's arguments: lxc-download's (`--anchored`, each exclude, numeric owners, permissions),
-    /// plus xattrs (LXC 6.0+ keeps them too).
+    /// plus xattrs (LXC 6.0+ keeps them too); the codec from the name (the cache keeps .zst).
     func tarArguments(rootfs: String) -> [String] {
         ["/bin/tar", "--anchored"] + excludes.map { "--exclude=" + $0 }
-            + ["--numeric-owner", "--xattrs", "--xattrs-include=*", "-xpJf", tarball, "-C", rootfs]
-    }
-
-    /// What the tarball unpacks to, from xz's index (read at the end of the file, nothing
-    /// decompressed); nil when xz cannot say.
-    func unpackedSize() -> UInt64? {
-        guard let run = Process.run(["/usr/bin/xz", "--robot", "--list", tarball]), run.status == 0 else { return nil }
-        // `totals  STREAMS  BLOCKS  COMPRESSED  UNCOMPRESSED  ...`
-        for line in run.output.split(separator: "\n") where line.hasPrefix("totals\t") {
-            let fields = line.split(separator: "\t")
-            if fields.count > 4 { return UInt64(fields[4]) }
-        }
-        return nil
+            + ["--numeric-owner", "--xattrs", "--xattrs-include=*", tarball.hasSuffix(".zst") ? "--zstd" : "--xz", "-xpf", tarball, "-C", rootfs]
     }
 
     /// Refuses an image larger than the space left where it would land (a tar bomb, or a full
     /// disk) before writing anything; a disk that fills during the unpack still fails it, and
     /// create removes what was written.
     func checkSpace(rootfs: String) throws(RuntimeError) {
-        guard let size = unpackedSize() else { return }
+        guard let size = unpackedBytes else { return }
         var fs = statvfs()
         guard statvfs(rootfs, &fs) == 0 else { return }
         let available = UInt64(fs.f_bavail) * UInt64(fs.f_frsize)
