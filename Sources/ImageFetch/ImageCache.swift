@@ -14,6 +14,8 @@ public struct ImageCache: Sendable {
     public let base: String
     /// The rootfs as downloaded; the entry keeps it recompressed (`recompress`) when it can.
     public static let rootfsName = "rootfs.tar.xz"
+    /// The rootfs of a simplestreams image that publishes only a squashfs, kept as downloaded.
+    public static let squashfsName = "rootfs.squashfs"
     public static let metaName = "meta.tar.xz"
     static let recordName = "entry"
 

@@ -95,11 +95,13 @@ public enum DownloadTemplate {
             wanted = [("rootfs", directory + "/rootfs.tar.xz", ImageCache.rootfsName, sums["rootfs.tar.xz"], nil),
                       ("metadata", directory + "/meta.tar.xz", ImageCache.metaName, sums["meta.tar.xz"], nil)]
         case .simplestreams:
-            guard let rootfs = record.files.first(where: { $0.role == .rootfsTarball }) else {
-                throw .noMatch(wanted: "a root.tar.xz for \(record.dist)/\(record.release)", server: base, sameDist: [])
+            // The tarball where there is one (what lxc-download takes); else the squashfs.
+            guard let rootfs = record.files.first(where: { $0.role == .rootfsTarball }) ?? record.files.first(where: { $0.role == .rootfsSquashfs }) else {
+                throw .noMatch(wanted: "a root.tar.xz or squashfs for \(record.dist)/\(record.release)", server: base, sameDist: [])
             }
             let meta = record.files.first(where: { $0.role == .lxcMetadata })
-            wanted = [("rootfs", base + "/" + rootfs.path, ImageCache.rootfsName, rootfs.sha256, rootfs.size),
+            let name = rootfs.role == .rootfsSquashfs ? ImageCache.squashfsName : ImageCache.rootfsName
+            wanted = [("rootfs", base + "/" + rootfs.path, name, rootfs.sha256, rootfs.size),
                       ("metadata", base + "/" + (meta?.path ?? record.path + "/meta.tar.xz"), ImageCache.metaName, meta?.sha256, meta?.size)]
         }
         var rootfsSHA = "", rootfsSize: UInt64 = 0
@@ -130,17 +132,21 @@ public enum DownloadTemplate {
                 let signer = try Verification.checkSignature(url: file.url, file: path, keyring: keyring, fetcher: fetcher)
                 say("  \(file.name): \(signer)")
             }
-            if file.name == ImageCache.rootfsName { (rootfsSHA, rootfsSize) = (fetched.sha256, fetched.bytes) }
+            if file.label == "rootfs" { (rootfsSHA, rootfsSize) = (fetched.sha256, fetched.bytes) }
         }
         if options.keyring == nil { say("  signatures not checked (no keyring: --keyring FILE)") }
         // The metadata must be usable before the entry exists.
         let metadata = try unpackMetadata(staging + "/" + ImageCache.metaName)
         var entry = CacheEntry(build: record.build, expiry: metadata.expiry, rootfsSHA256: rootfsSHA, rootfsSize: rootfsSize)
-        do {
-            let kept = try cache.recompress(staging, holding: lock)
+        if wanted[0].name == ImageCache.squashfsName {
+            // Kept as it is: unsquashfs reads it in parallel, nothing to gain by recompressing.
+            entry.rootfsFile = ImageCache.squashfsName
+        } else {
+            let kept: (file: String, size: UInt64, unpacked: UInt64)
+            do { kept = try cache.recompress(staging, holding: lock) } catch { throw .cache(error) }
             (entry.rootfsFile, entry.rootfsSize, entry.unpackedSize) = kept
             say(kept.file == ImageCache.rootfsName ? "  cached as downloaded (install zstd for faster creates)" : "  cached as \(kept.file) (unpacks faster than .xz)")
-        } catch { throw .cache(error) }
+        }
         do { try cache.commit(staging, as: entry, for: key, holding: lock) } catch { throw .cache(error) }
         committed = true
         return (entry, metadata)

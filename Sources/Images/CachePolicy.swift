@@ -10,7 +10,8 @@ public struct CacheEntry: Equatable, Sendable {
     public var rootfsSHA256: String
     /// The cached rootfs file's name in the entry: `rootfs.tar.zst` (the download, decompressed
     /// once and kept in a format that unpacks seven times faster), or `rootfs.tar.xz` as
-    /// downloaded when zstd is not installed (and in entries written before the recompression).
+    /// downloaded when zstd is not installed (and in entries written before the recompression), or
+    /// `rootfs.squashfs` from a simplestreams server that publishes only that.
     public var rootfsFile: String
     /// Its size: a cached file of another size is a damaged entry, not used (checked at every
     /// use; the codec's own checks catch damage inside it at extraction).
@@ -35,7 +36,7 @@ public struct CacheEntry: Equatable, Sendable {
     }
 
     /// The names a cached rootfs may have: anything else in a record is not an entry.
-    public static let rootfsFiles = ["rootfs.tar.zst", "rootfs.tar.xz"]
+    public static let rootfsFiles = ["rootfs.tar.zst", "rootfs.tar.xz", "rootfs.squashfs"]
 
     /// An entry from its record file; nil when anything is missing or malformed (not an entry).
     public init?(parsing text: String) {

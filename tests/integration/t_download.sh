@@ -61,6 +61,26 @@ check "an image the server does not have: refused, listing what it has ($(tail -
 out=$(ub create bad -t download -- -r 1.36 2>&1); rc=$?
 check "a missing -d is an error saying so ($out)" test "$rc" = 1 -a -n "$(grep 'no distribution (-d) given' <<<"$out")"
 
+# simplestreams with a squashfs rootfs only: unsquashfs as the container's root, the same excludes,
+# xattrs kept; the cache keeps the squashfs as it is.
+sqweb=$SCRATCH/www-sq; rel=images/busybox/1.36/$arch/default/20261202_12:00; src=$SCRATCH/image-src.20261202_12:00/rootfs
+mkdir -p $sqweb/$rel $sqweb/streams/v1
+setfattr -n user.origin -v squashfs $src/etc/os-release
+mksquashfs $src $sqweb/$rel/root.squashfs -noappend -quiet -comp xz >/dev/null
+cp $lxcweb/$rel/meta.tar.xz $sqweb/$rel/
+item() { printf '"%s":{"ftype":"%s","path":"%s","sha256":"%s","size":%s}' $1 $1 $rel/$2 $(sha256sum < $sqweb/$rel/$2 | cut -d' ' -f1) $(stat -c %s $sqweb/$rel/$2); }
+printf '{"format":"index:1.0","index":{"images":{"datatype":"image-downloads","path":"streams/v1/images.json","format":"products:1.0","products":["busybox:1.36:%s:default"]}}}\n' $arch > $sqweb/streams/v1/index.json
+printf '{"format":"products:1.0","products":{"busybox:1.36:%s:default":{"arch":"%s","os":"BusyBox","release":"1.36","variant":"default","versions":{"20261202_12:00":{"items":{%s,%s}}}}}}\n' \
+    $arch $arch "$(item squashfs root.squashfs)" "$(item lxc.tar.xz meta.tar.xz)" > $sqweb/streams/v1/images.json
+chmod -R a+rX $sqweb; serve_images 8458 $sqweb
+out=$(ub create sq -t download -- $opts --server https://127.0.0.1:8458 --flush-cache 2>&1); rc=$?
+same "simplestreams with only a squashfs rootfs: created ($(tail -1 <<<"$out"))" 0 "$rc"
+check "its sha256 checked, the squashfs cached as it is" test -n "$(grep 'rootfs.squashfs: sha256 .* matches' <<<"$out")" -a -f $cache/rootfs.squashfs
+same "owners are the container's ids, no device node, the xattr kept" "2000000 2001000 none squashfs" \
+    "$(stat -c %u $box/sq/rootfs/etc/passwd) $(stat -c %u $box/sq/rootfs/home/user) $(find $box/sq/rootfs/dev -type c | wc -l | sed 's/^0$/none/') $(getfattr --absolute-names --only-values -n user.origin $box/sq/rootfs/etc/os-release 2>&1)"
+ub start sq >/dev/null 2>&1 && same "and it runs" "sq" "$(ub attach sq -- hostname)"
+ub stop -k sq >/dev/null 2>&1
+
 # Without zstd the cache keeps the .xz as downloaded, and creates unpack that.
 mount --bind /dev/null /usr/bin/zstd
 out=$(ub create noz -t download -- $opts --server https://127.0.0.1:8454 --flush-cache 2>&1); rc=$?

@@ -115,7 +115,7 @@ extension Container {
                 // As the container's root: the tarball's owners land on its ids; what a user
                 // namespace cannot make (device nodes) is excluded by the image itself.
                 try image.checkSpace(rootfs: rootfs)
-                try ns.run(["--"] + image.tarArguments(rootfs: rootfs), what: "unpacking the rootfs (\(image.label))")
+                try ns.run(["--"] + image.extractArguments(rootfs: rootfs), what: "unpacking the rootfs (\(image.label))")
                 // lxc-download's substitutions in the files the image lists, regular files only
                 // (a symlink is not followed out of the rootfs).
                 let script = "r=$1; shift; mkdir -p \"$r/dev/pts\" || exit 1; for f; do p=\"$r/$f\"; "

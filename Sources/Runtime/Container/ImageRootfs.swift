@@ -71,10 +71,17 @@ public struct ImageRootfs: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// tar's arguments: lxc-download's (`--anchored`, each exclude, numeric owners, permissions),
-    /// plus xattrs (LXC 6.0+ keeps them too); the codec from the name (the cache keeps .zst).
-    func tarArguments(rootfs: String) -> [String] {
-        ["/bin/tar", "--anchored"] + excludes.map { "--exclude=" + $0 }
+    /// The extractor's arguments. A tarball: lxc-download's tar arguments (`--anchored`, each
+    /// exclude, numeric owners, permissions) plus xattrs (LXC 6.0+ keeps them too), the codec
+    /// from the name (the cache keeps .zst). A squashfs: unsquashfs into the existing rootfs, the
+    /// same excludes (its names have no leading `./`), xattrs kept (its default), ids as stored.
+    func extractArguments(rootfs: String) -> [String] {
+        if tarball.hasSuffix(".squashfs") {
+            let names = excludes.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 }.filter { !$0.isEmpty }
+            return ["/usr/bin/unsquashfs", "-no-progress", "-quiet", "-force", "-dest", rootfs]
+                + (names.isEmpty ? [tarball] : ["-excludes", tarball] + names)
+        }
+        return ["/bin/tar", "--anchored"] + excludes.map { "--exclude=" + $0 }
             + ["--numeric-owner", "--xattrs", "--xattrs-include=*", tarball.hasSuffix(".zst") ? "--zstd" : "--xz", "-xpf", tarball, "-C", rootfs]
     }
 
