@@ -53,6 +53,14 @@ public struct ImageCache: Sendable {
         return entry
     }
 
+    /// The cached rootfs's sha256 when it is not the one recorded (a damaged entry); nil when it
+    /// is intact or the record has none.
+    public func damage(_ entry: CacheEntry, _ key: Key) -> String? {
+        guard let recorded = entry.cachedSHA256 else { return nil }
+        let actual = SHA256Hasher.file(directory(key) + "/" + entry.rootfsFile) ?? "unreadable"
+        return actual == recorded ? nil : actual
+    }
+
     public enum CacheError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidKey(Key)
         case system(SystemError)

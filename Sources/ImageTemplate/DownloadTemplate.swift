@@ -38,6 +38,11 @@ public enum DownloadTemplate {
             cache.flush(key, holding: lock)
         }
         var entry = cache.entry(key)
+        if let cached = entry, let actual = cache.damage(cached, key) {
+            say("The cached rootfs is damaged (sha256 \(actual), recorded \(cached.cachedSHA256 ?? "")): downloading it again")
+            cache.flush(key, holding: lock)
+            entry = nil
+        }
         // Unpacked once: by the download (which needs its expiry) or from the cached entry.
         var metadata: ImageMetadata?
         switch CachePolicy.decide(entry: entry, now: now, forceCache: options.forceCache) {
@@ -141,10 +146,12 @@ public enum DownloadTemplate {
         if wanted[0].name == ImageCache.squashfsName {
             // Kept as it is: unsquashfs reads it in parallel, nothing to gain by recompressing.
             entry.rootfsFile = ImageCache.squashfsName
+            entry.cachedSHA256 = rootfsSHA
         } else {
             let kept: (file: String, size: UInt64, unpacked: UInt64)
             do { kept = try cache.recompress(staging, holding: lock) } catch { throw .cache(error) }
             (entry.rootfsFile, entry.rootfsSize, entry.unpackedSize) = kept
+            entry.cachedSHA256 = kept.file == ImageCache.rootfsName ? rootfsSHA : SHA256Hasher.file(staging + "/" + kept.file)
             say(kept.file == ImageCache.rootfsName ? "  cached as downloaded (install zstd for faster creates)" : "  cached as \(kept.file) (unpacks faster than .xz)")
         }
         do { try cache.commit(staging, as: entry, for: key, holding: lock) } catch { throw .cache(error) }

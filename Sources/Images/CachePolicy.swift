@@ -18,21 +18,26 @@ public struct CacheEntry: Equatable, Sendable {
     public var rootfsSize: UInt64
     /// What the tarball unpacks to, when known (the space check before an unpack).
     public var unpackedSize: UInt64?
+    /// sha256 of the cached rootfs file as the entry holds it, checked at every use: a damaged
+    /// entry (bit rot, a stray write) is fetched again rather than unpacked (nil in records
+    /// written before it was kept).
+    public var cachedSHA256: String?
 
     public init(build: String, expiry: Int64?, rootfsSHA256: String, rootfsFile: String = "rootfs.tar.xz",
-                rootfsSize: UInt64, unpackedSize: UInt64? = nil) {
+                rootfsSize: UInt64, unpackedSize: UInt64? = nil, cachedSHA256: String? = nil) {
         self.build = build
         self.expiry = expiry
         self.rootfsSHA256 = rootfsSHA256
         self.rootfsFile = rootfsFile
         self.rootfsSize = rootfsSize
         self.unpackedSize = unpackedSize
+        self.cachedSHA256 = cachedSHA256
     }
 
     /// The record file's text (`key=value` lines), written last, by rename, when an entry is complete.
     public var serialized: String {
         "build=\(build)\nexpiry=\(expiry.map(String.init) ?? "")\nrootfs_sha256=\(rootfsSHA256)\nrootfs=\(rootfsFile)\n"
-            + "rootfs_size=\(rootfsSize)\nunpacked_size=\(unpackedSize.map(String.init) ?? "")\n"
+            + "rootfs_size=\(rootfsSize)\nunpacked_size=\(unpackedSize.map(String.init) ?? "")\ncached_sha256=\(cachedSHA256 ?? "")\n"
     }
 
     /// The names a cached rootfs may have: anything else in a record is not an entry.
@@ -60,6 +65,9 @@ public struct CacheEntry: Equatable, Sendable {
         self.rootfsFile = file
         self.rootfsSize = size
         self.unpackedSize = values["unpacked_size"].flatMap { UInt64($0) }
+        let cached = values["cached_sha256"] ?? ""
+        guard cached.isEmpty || cached.utf8.count == 64 else { return nil }
+        self.cachedSHA256 = cached.isEmpty ? nil : cached
     }
 }
 

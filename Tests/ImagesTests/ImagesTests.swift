@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func recordNamesTheCachedFormat() {
-        let zst = CacheEntry(build: "b", expiry: nil, rootfsSHA256: Self.sha, rootfsFile: "rootfs.tar.zst", rootfsSize: 60, unpackedSize: 170)
+        let zst = CacheEntry(build: "b", expiry: nil, rootfsSHA256: Self.sha, rootfsFile: "rootfs.tar.zst", rootfsSize: 60, unpackedSize: 170, cachedSHA256: String(repeating: "b", count: 64))
         #expect(CacheEntry(parsing: zst.serialized) == zst)
         // A record from before the recompression: the .xz as downloaded, size unknown.
         let old = CacheEntry(parsing: "build=1\nexpiry=\nrootfs_sha256=\(Self.sha)\nrootfs_size=1\n")

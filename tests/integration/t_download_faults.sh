@@ -96,6 +96,15 @@ out=$(ub create e4 -t download -- $opts 2>&1)
 check "an unexpired entry is used without asking the server" grep -q 'Using image from local cache' <<<"$out"
 for c in e1 e2 e3 e4; do ub destroy $c >/dev/null 2>&1; done
 
+# --- a damaged entry (same size, other bytes): detected by its recorded sha256, fetched again
+printf 'x' | dd of=$cache/rootfs.tar.zst bs=1 seek=2000 conv=notrunc status=none
+out=$(ub create d1 -t download -- $opts 2>&1); rc=$?
+check "a damaged cache entry is detected and fetched again ($(grep -m1 damaged <<<"$out" | cut -c1-60)...)" \
+    test "$rc" = 0 -a -n "$(grep 'cached rootfs is damaged' <<<"$out")" -a -n "$(grep 'Downloading the rootfs' <<<"$out")"
+same "and the new entry is intact: the next create uses it" "Using image from local cache (using the cached build 20261202_00:00)" \
+    "$(ub create d2 -t download -- $opts 2>&1 | grep 'Using image')"
+ub destroy d1 >/dev/null 2>&1; ub destroy d2 >/dev/null 2>&1
+
 # --- hostile tarballs: nothing outside the rootfs; a failed unpack leaves no container
 hostile() {  # CASE: publishes it as dist h-CASE, creates from it
     local case=$1 target=/tmp/ubh-$1-$$
