@@ -35,6 +35,9 @@ out=$(ub create bb2 -t download -- $opts --server https://127.0.0.1:8453 2>&1); 
 check "a second create uses the cache, not the server (which is down now) ($(tail -1 <<<"$out"))" \
     test "$rc" = 0 -a -n "$(grep 'Using image from local cache' <<<"$out")"
 
+out=$(ub create down -t download -- $opts --server https://127.0.0.1:8453 --flush-cache 2>&1); rc=$?
+check "server down and nothing cached: refused, saying so ($(tail -1 <<<"$out"))" \
+    test "$rc" = 1 -a -n "$(grep -i 'connect' <<<"$out")" -a ! -e $box/down -a ! -e $cache/entry
 out=$(ub create ss -t download -- $opts --server https://127.0.0.1:8454 --flush-cache 2>&1); rc=$?
 same "simplestreams: create with the index's sha256 and size ($(tail -2 <<<"$out" | tr '\n' ' '))" 0 "$rc"
 check "it used simplestreams' checksums" grep -q "rootfs.tar.xz: sha256 .* matches the server's" <<<"$out"
