@@ -116,26 +116,6 @@ int clinux_spawn(char *const argv[], char *const envp[]) {
     return pid;
 }
 
-int clinux_spawn_captured(char *const argv[], char *const envp[], int *output_fd) {
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) return -1;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 2);
-    pid_t pid;
-    posix_spawnattr_t attr;
-    default_signals(&attr);
-    int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv, envp);
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    if (rc != 0) { close(out[0]); errno = rc; return -1; }
-    *output_fd = out[0];
-    return pid;
-}
-
 int clinux_spawn_redirected(char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -151,6 +131,17 @@ int clinux_spawn_redirected(char *const argv[], char *const envp[], int in_fd, i
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) { errno = rc; return -1; }
+    return pid;
+}
+
+int clinux_spawn_captured(char *const argv[], char *const envp[], int *output_fd) {
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0) return -1;
+    int pid = clinux_spawn_redirected(argv, envp, -1, out[1], out[1]);
+    int saved = errno;
+    close(out[1]);
+    if (pid < 0) { close(out[0]); errno = saved; return -1; }
+    *output_fd = out[0];
     return pid;
 }
 
