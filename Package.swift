@@ -137,7 +137,7 @@ let package = Package(
         .target(name: "ImageFetch", dependencies: ["IDShift", "Images", "LinuxSys", "CLibcrypto", "CLibcurl", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // The download template: the server's catalog (either protocol), cache use, checked
         // downloads (sha256, gpgv signatures), the image's metadata.
-        .target(name: "ImageTemplate", dependencies: ["IDShift", "ImageFetch", "Images", "LinuxSys", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .target(name: "ImageTemplate", dependencies: ["IDShift", "ImageFetch", "Images", "LinuxSys", "Runtime", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(
             name: "Runtime",

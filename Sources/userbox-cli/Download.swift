@@ -7,23 +7,17 @@ import Images
 import LinuxSys
 import Runtime
 
-/// `-t download`: the image from the server (or the cache), ready to unpack; lxc-download's
-/// progress lines on stdout, the download's progress bar on stderr. A missing -d/-r/-a is asked
+/// `-t download`'s options (after `--`) and the fetcher for them. A missing -d/-r/-a is asked
 /// for on a terminal (after the server's list, as lxc-download does) and an error otherwise.
-func downloadImage(_ arguments: [String]) throws -> PreparedImage {
+/// lxc-download's progress lines go to stdout, the download's progress bar to stderr.
+func downloadOptions(_ arguments: [String]) throws -> (DownloadOptions, HTTPSFetcher) {
     var options = DownloadOptions(cacheBase: ImageCache.defaultBase(home: ContainerPaths.home))
     do { try options.parse(arguments) } catch { throw Failure(error.description) }
     let fetcher = HTTPSFetcher(privateCA: options.privateCA, userAgent: "userbox compat:7")
     if options.dist == nil || options.release == nil || options.arch == nil, isatty(0) == 1, isatty(1) == 1 {
         try ask(&options, fetcher: fetcher)
     }
-    do {
-        return try DownloadTemplate.prepare(options, fetcher: fetcher, say: { print($0); fflush(nil) },
-                                            progress: { DownloadProgress(label: $0) })
-    } catch {
-        if error.interruption != nil { throw Failure(error.description + "; nothing was cached", exitCode: 130) }
-        throw Failure(error.description)
-    }
+    return (options, fetcher)
 }
 
 /// lxc-download's interactive mode: the server's images (filtered by what was given), then a

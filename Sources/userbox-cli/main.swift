@@ -123,26 +123,22 @@ extension Userbox {
                 return "\(line[..<eq]) = \(line[line.index(after: eq)...])\n"
             }.joined()
             guard let backend = CopyOptions.Backend(rawValue: storage), backend != .overlay else { throw ValidationError("-B takes dir or btrfs, not '\(storage)'") }
-            var source = template
-            var prepared: PreparedImage?
-            if case .download = template {
-                guard !container.exists else { throw Failure("\(name) already exists in \(container.paths.lxcpath)") }
-                let image = try downloadImage(templateOptions)
-                prepared = image
-                source = .image(ImageRootfs(
-                    tarball: image.rootfsTarball, excludes: image.metadata.excludes, distributionConfig: image.metadata.config,
-                    templates: image.metadata.templates,
-                    label: "\(image.key.dist) \(image.key.release) \(image.key.arch) (\(image.key.variant)), build \(image.build)",
-                    unpackedBytes: image.unpackedSize))
-                print("Unpacking the rootfs")
-                fflush(nil)
-            }
-            if Interrupts.caught != nil { throw interrupted }
-            let chosen = source
+            var message: String?
             do {
-                try container.create(from: chosen, user: user, idmaps: maps, configFile: configFile, extraConfig: extra, storage: backend)
-            } catch {
+                if case .download = template {
+                    let (options, fetcher) = try downloadOptions(templateOptions)
+                    message = try container.create(download: options, fetcher: fetcher, user: user, idmaps: maps, configFile: configFile,
+                                                   extraConfig: extra, storage: backend, say: { print($0); fflush(nil) },
+                                                   progress: { DownloadProgress(label: $0) })
+                } else {
+                    try container.create(from: template, user: user, idmaps: maps, configFile: configFile, extraConfig: extra, storage: backend)
+                }
+            } catch let error as ImageCreateError {
+                if error.interruption != nil { throw Failure(error.description + "; nothing was cached", exitCode: 130) }
                 // Create removed what it made; a stopped unpack fails with the tar's message.
+                if Interrupts.caught != nil { throw interrupted }
+                throw Failure(error.description)
+            } catch let error as RuntimeError {
                 if Interrupts.caught != nil { throw interrupted }
                 throw Failure(error.description)
             }
@@ -151,10 +147,9 @@ extension Userbox {
                 _ = try? container.destroy(user: user)
                 throw interrupted
             }
-            if let message = prepared?.metadata.createMessage {
+            if let message {
                 print("\n---\n" + message, terminator: message.hasSuffix("\n") ? "" : "\n")
             }
-            withExtendedLifetime(prepared) {}
             print("created \(name) in \(container.paths.directory)")
         }
     }
