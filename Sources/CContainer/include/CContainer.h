@@ -104,6 +104,16 @@ int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned in
                       const void *seccomp_filter, unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count,
                       const char *lsm_exec_file, const char *lsm_exec_label);
 
+/* ccontainer_attach's work without the first fork or the exec, for a language binding that runs
+   its own code inside (python's attach of a function): the calling process, which must be
+   single-threaded (forked for the purpose), enters every namespace of `pid`, forks, and stays
+   behind to end as that child ends (never returning); the child becomes the container's as
+   attach's does and returns 0. -1 with errno when a namespace cannot be joined (the caller is
+   then partly joined and should exit) or the child cannot become the container's. */
+int ccontainer_enter(int pid, unsigned int uid, unsigned int gid, uint64_t cap_drop, const void *seccomp_filter,
+                     unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count,
+                     const char *lsm_exec_file, const char *lsm_exec_label);
+
 /* A pty for the console: returns the master (CLOEXEC) and stores the slave fd (not CLOEXEC: the
    container inherits it), or -1. */
 int ccontainer_open_console(int *slave_fd, char *path, unsigned long path_size);

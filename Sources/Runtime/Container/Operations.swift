@@ -93,9 +93,21 @@ extension Container {
     /// What the monitor keeps of our environment (its hooks see these, as LXC's do).
     static let monitorEnvironment = ["HOME", "PATH", "XDG_RUNTIME_DIR", "USER", "LOGNAME", "LANG"]
 
-    /// Runs a command in every namespace of the running container, as uid/gid inside, and
-    /// returns its exit status (128+N for a signal).
-    public func attach(_ command: [String], uid: UInt32 = 0, gid: UInt32 = 0, environment extra: [String] = []) throws(RuntimeError) -> Int32 {
+    /// What joining the running container takes, gathered before any namespace changes: its
+    /// init, environment, bounding-set drops, seccomp filter, LSM label, and its cgroups'
+    /// `cgroup.procs` opened while the kernel still checks our own rights.
+    struct Joining {
+        let initPID: Int32
+        let environment: [String]
+        let capDrop: UInt64
+        let seccomp: [UInt8]?
+        let lsm: (file: String, label: String)?
+        let cgroupFDs: [Int32]
+
+        func close() { for fd in cgroupFDs { Glibc.close(fd) } }
+    }
+
+    func joining(uid: UInt32, environment extra: [String]) throws(RuntimeError) -> Joining {
         guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
         guard let state else { throw .notRunning(name) }
         let config = try loadConfig()
@@ -104,30 +116,66 @@ extension Container {
         if uid != 0 { env = env.map { $0 == "HOME=/root" ? "HOME=/" : $0 } }
         if let term = getenv("TERM") { env.append("TERM=\(String(cString: term))") }
         env += extra
-        let strings = CStrings()
-        clinux_ignore_terminal_signals(1)
-        defer { clinux_ignore_terminal_signals(0) }
         let seccomp = try config.seccompProfile.map { path throws(RuntimeError) in try SeccompPolicy.compile(file: path) }
         // The label init runs under (refused, as at start, when the LSM is not there).
         let lsm = try SecurityModules.execLabel(for: config)
-        // Opened here, before the namespaces change: the child joins the container's cgroups
-        // through them (the kernel checks the opener's rights).
         let cgroupFDs = (cgroups?.members ?? []).map { open($0.payload + "/cgroup.procs", O_WRONLY | O_NOFOLLOW | O_CLOEXEC) }.filter { $0 >= 0 }
-        defer { for fd in cgroupFDs { close(fd) } }
+        return Joining(initPID: state.initPID, environment: env, capDrop: plan.capDrop, seccomp: seccomp,
+                       lsm: lsm.map { ($0.file, $0.label) }, cgroupFDs: cgroupFDs)
+    }
+
+    func joinFailure(_ error: Errno) -> RuntimeError {
+        if error == .notPermitted || error == .permissionDenied { return .notYours(container: name, action: "enter", error) }
+        return .system(SystemError("enter", "container \(name)", error))
+    }
+
+    /// Runs a command in every namespace of the running container, as uid/gid inside, and
+    /// returns its exit status (128+N for a signal).
+    public func attach(_ command: [String], uid: UInt32 = 0, gid: UInt32 = 0, environment extra: [String] = []) throws(RuntimeError) -> Int32 {
+        let join = try joining(uid: uid, environment: extra)
+        defer { join.close() }
+        let strings = CStrings()
+        clinux_ignore_terminal_signals(1)
+        defer { clinux_ignore_terminal_signals(0) }
         let child: Int32
         do {
             child = try valueOrErrno(retryOnInterrupt: false) {
-                (seccomp ?? []).withUnsafeBytes { filter in
-                    ccontainer_attach(state.initPID, strings.array(command), strings.array(env), uid, gid, plan.capDrop,
-                                      seccomp == nil ? nil : filter.baseAddress, UInt16((seccomp?.count ?? 0) / 8), cgroupFDs, Int32(cgroupFDs.count),
-                                      lsm.map { strings.string($0.file) }, lsm.map { strings.string($0.label) })
+                (join.seccomp ?? []).withUnsafeBytes { filter in
+                    ccontainer_attach(join.initPID, strings.array(command), strings.array(join.environment), uid, gid, join.capDrop,
+                                      join.seccomp == nil ? nil : filter.baseAddress, UInt16((join.seccomp?.count ?? 0) / 8),
+                                      join.cgroupFDs, Int32(join.cgroupFDs.count),
+                                      join.lsm.map { strings.string($0.file) }, join.lsm.map { strings.string($0.label) })
                 }
             }
         } catch {
-            if error == .notPermitted || error == .permissionDenied { throw .notYours(container: name, action: "enter", error) }
-            throw .system(SystemError("enter", "container \(name)", error))
+            throw joinFailure(error)
         }
         return WaitStatus.wait(for: child)?.shellStatus ?? 1
+    }
+
+    /// Moves this process into the running container, as attach moves its command: every
+    /// namespace, its cgroups, label, bounding set, seccomp filter, uid/gid inside, / as the
+    /// working directory; returns the environment the container's processes get, for the caller
+    /// to adopt. For a language binding that runs its own code inside (python3-lxc's attach of a
+    /// function): the process must be single-threaded, so fork first and call this in the child.
+    /// This process stays behind, relaying the status of a child in the container's pid
+    /// namespace; only that child returns. On a failure the process is partly joined: exit.
+    public func enter(uid: UInt32 = 0, gid: UInt32 = 0, environment extra: [String] = []) throws(RuntimeError) -> [String] {
+        let join = try joining(uid: uid, environment: extra)
+        defer { join.close() }
+        let strings = CStrings()
+        do {
+            _ = try valueOrErrno(retryOnInterrupt: false) {
+                (join.seccomp ?? []).withUnsafeBytes { filter in
+                    ccontainer_enter(join.initPID, uid, gid, join.capDrop, join.seccomp == nil ? nil : filter.baseAddress,
+                                     UInt16((join.seccomp?.count ?? 0) / 8), join.cgroupFDs, Int32(join.cgroupFDs.count),
+                                     join.lsm.map { strings.string($0.file) }, join.lsm.map { strings.string($0.label) })
+                }
+            }
+        } catch {
+            throw joinFailure(error)
+        }
+        return join.environment
     }
 
     /// Stops the container: its halt signal (lxc.signal.halt, else SIGPWR) to init and up to
