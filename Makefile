@@ -72,6 +72,9 @@ build: deps cxx-links $(EMBEDDED_BIN)/newuidmap
 	cp $$($(SWIFT_BUILD) --show-bin-path)/libpam_subid.so $(BIN)/pam_subid.so
 	mkdir -p $(BIN)/lib && cp $$($(SWIFT_BUILD) --show-bin-path)/libsubid-compat.so $(BIN)/lib/libsubid.so.4.0.0 \
 	    && ln -sf libsubid.so.4.0.0 $(BIN)/lib/libsubid.so.4 && ln -sf libsubid.so.4.0.0 $(BIN)/lib/libsubid.so.5
+	cp $$($(SWIFT_BUILD) --show-bin-path)/libuserbox-capi.so $(BIN)/lib/libuserbox.so.1.0.0 \
+	    && ln -sf libuserbox.so.1.0.0 $(BIN)/lib/libuserbox.so.1 && ln -sf libuserbox.so.1 $(BIN)/lib/libuserbox.so
+	mkdir -p $(BIN)/include && cp capi/userbox.h $(BIN)/include/
 	cp $(EMBEDDED_BIN)/{newuidmap,newgidmap,lxc-user-nic,userbox} $(BIN)/
 	mkdir -p $(BIN)/share/userbox/config && cp share/config/*.conf $(BIN)/share/userbox/config/
 	mkdir -p $(BIN)/test-support && cp $$($(SWIFT_BUILD) --show-bin-path)/{netlink-check,fetch-check} $(BIN)/test-support/
@@ -149,6 +152,11 @@ install: build docs
 	install -d $(DESTDIR)$(PAM_MODULE_DIR)
 	install -s -o root -g root -m 0644 $(BIN)/pam_subid.so $(DESTDIR)$(PAM_MODULE_DIR)/pam_subid.so
 	install -d $(DESTDIR)$(PREFIX)/share/userbox/config && install -m 0644 share/config/*.conf $(DESTDIR)$(PREFIX)/share/userbox/config/
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -s -m 0644 $(BIN)/lib/libuserbox.so.1.0.0 $(DESTDIR)$(PREFIX)/lib/libuserbox.so.1.0.0 \
+	    && ln -sf libuserbox.so.1.0.0 $(DESTDIR)$(PREFIX)/lib/libuserbox.so.1 && ln -sf libuserbox.so.1 $(DESTDIR)$(PREFIX)/lib/libuserbox.so
+	install -m 0644 capi/userbox.h $(DESTDIR)$(PREFIX)/include/userbox.h
+	sed 's|@PREFIX@|$(PREFIX)|' capi/userbox.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/userbox.pc
 	install -d $(DESTDIR)$(LIBSUBID_INCLUDEDIR) && install -m 0644 libsubid/subid.h $(DESTDIR)$(LIBSUBID_INCLUDEDIR)/subid.h
 	d=$(LIBSUBID_DIR); [ "$(LIBSUBID_OVER_SYSTEM)" = yes ] && d=$$(pkg-config --variable=libdir pam 2>/dev/null || echo $(PREFIX)/lib); \
 	    install -d $(DESTDIR)$$d && install -s -m 0644 $(BIN)/lib/libsubid.so.4.0.0 $(DESTDIR)$$d/libsubid.so.4.0.0 \

@@ -39,6 +39,7 @@ let package = Package(
         // pam_subid.so (installed under that name): a PAM session module.
         .library(name: "pam_subid", type: .dynamic, targets: ["PamModule"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "userbox-capi", type: .dynamic, targets: ["UserboxC"]),
         // libsubid-compat.so, installed as libsubid.so.4 (and .5): shadow's libsubid C API.
         .library(name: "subid-compat", type: .dynamic, targets: ["LibSubID"]),
     ],
@@ -137,6 +138,16 @@ let package = Package(
         .target(name: "ImageFetch", dependencies: ["IDShift", "Images", "LinuxSys", "CLibcrypto", "CLibcurl", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // The download template: the server's catalog (either protocol), cache use, checked
         // downloads (sha256, gpgv signatures), the image's metadata.
+        // libuserbox.so.1: the C ABI (capi/userbox.h) over Runtime and the download template; the
+        // Swift runtime inside, only userbox_* exported (capi/userbox.map), for C and Python callers.
+        .target(
+            name: "UserboxC", dependencies: ["ImageFetch", "ImageTemplate", "LinuxSys", "Runtime"], swiftSettings: strict,
+            linkerSettings: [.unsafeFlags([
+                "-static-stdlib", "-Xclang-linker", "-static-libgcc", "-L\(packageDirectory)/.build-cxx",
+                "-Xlinker", "--version-script=\(packageDirectory)/capi/userbox.map",
+                "-Xlinker", "-soname", "-Xlinker", "libuserbox.so.1",
+                "-Xlinker", "-z", "-Xlinker", "now", "-Xlinker", "-z", "-Xlinker", "relro",
+            ])]),
         .target(name: "ImageTemplate", dependencies: ["IDShift", "ImageFetch", "Images", "LinuxSys", "Runtime", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         // userbox's runtime: LXC's config format, create, start (the monitor), attach, stop.
         .target(

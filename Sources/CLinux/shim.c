@@ -1,5 +1,7 @@
 #include "CLinux.h"
 
+#include <dlfcn.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -197,3 +199,14 @@ int clinux_btrfs_fsid(const char *path, unsigned char fsid[16]) {
 }
 
 int clinux_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }
+
+int clinux_own_object_path(char *buffer, unsigned long size) {
+    return clinux_object_path((const void *)&clinux_own_object_path, buffer, size);
+}
+
+int clinux_object_path(const void *address, char *buffer, unsigned long size) {
+    Dl_info info;
+    if (dladdr(address, &info) == 0 || info.dli_fname == NULL || strlen(info.dli_fname) >= size) return -1;
+    strcpy(buffer, info.dli_fname);
+    return 0;
+}

@@ -29,4 +29,26 @@ public enum SelfExecutable {
     public static var directory: String? {
         path.flatMap { p in p.lastIndex(of: "/").map { String(p[..<$0]) } }
     }
+
+    /// The file this code is linked into: the program, or a library that a C or Python caller
+    /// loaded (libuserbox in PREFIX/lib), by dladdr.
+    public static var objectPath: String? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        guard clinux_own_object_path(&buffer, UInt(buffer.count)) == 0 else { return nil }
+        let path = String(cString: buffer)
+        return path.hasPrefix("/") ? path : nil
+    }
+
+    /// Where our own programs and data are looked for, in order: the running program's directory,
+    /// then, when this code is a library, the installation it is in (PREFIX/lib → PREFIX/bin,
+    /// PREFIX; the build's stage keeps the programs beside lib/).
+    public static var installationDirectories: [String] {
+        var found = directory.map { [$0] } ?? []
+        if let object = objectPath, object != path, let slash = object.lastIndex(of: "/") {
+            let dir = String(object[..<slash])
+            let parent = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)])
+            found += [parent + "/bin", parent]
+        }
+        return found
+    }
 }

@@ -40,8 +40,10 @@ public enum DirectoryEntries {
                 if errno != 0 { throw Errno(rawValue: errno) }
                 return found
             }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            // Read in place, up to its NUL: the bytes after it in readdir's buffer are not the
+            // name's (copying the whole d_name array would read them).
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { name in
+                name.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
             let type = entry.pointee.d_type

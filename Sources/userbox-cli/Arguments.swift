@@ -1,21 +1,9 @@
 import ArgumentParser
 import Runtime
 
-/// `--template`: `busybox`, a tarball (by its name: .tar, .tar.gz, .tgz, .tar.xz, .tar.bz2,
-/// .tar.zst) or else a rootfs directory.
+/// `--template`: as `RootfsSource(templateName:)` reads it.
 extension RootfsSource: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard !argument.isEmpty else { return nil }
-        if argument == "busybox" {
-            self = .busybox
-        } else if argument == "download" {
-            self = .download
-        } else if [".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tar.zst"].contains(where: { argument.hasSuffix($0) }) {
-            self = .tarball(argument)
-        } else {
-            self = .directory(argument)
-        }
-    }
+    public init?(argument: String) { self.init(templateName: argument) }
 
     public var defaultValueDescription: String {
         switch self {

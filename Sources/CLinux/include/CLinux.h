@@ -162,4 +162,11 @@ int clinux_setns_net(int fd);
 static inline int clinux_s_isreg(unsigned int m) { return (m & 0170000) == 0100000; }
 static inline int clinux_s_isdir(unsigned int m) { return (m & 0170000) == 0040000; }
 
+/* The file of the loaded object (program or shared library) that holds `address` (dladdr), into
+   buffer; 0, or -1 when there is none or it does not fit. */
+int clinux_object_path(const void *address, char *buffer, unsigned long size);
+
+/* The file of the object CLinux is linked into: a program, or a library such as libuserbox. */
+int clinux_own_object_path(char *buffer, unsigned long size);
+
 #endif

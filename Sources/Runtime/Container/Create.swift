@@ -15,6 +15,22 @@ public enum RootfsSource: Sendable {
     /// `-t download` as named on a command line, before the image is fetched (the caller turns it
     /// into `.image`; create refuses it).
     case download
+
+    /// A template as lxc-create's `-t` and the APIs name it: `busybox`, `download`, a tarball (by
+    /// its name: .tar, .tar.gz, .tgz, .tar.xz, .txz, .tar.bz2, .tar.zst) or else a rootfs
+    /// directory; nil for an empty name.
+    public init?(templateName name: String) {
+        guard !name.isEmpty else { return nil }
+        if name == "busybox" {
+            self = .busybox
+        } else if name == "download" {
+            self = .download
+        } else if [".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tar.zst"].contains(where: { name.hasSuffix($0) }) {
+            self = .tarball(name)
+        } else {
+            self = .directory(name)
+        }
+    }
 }
 
 extension Container {

@@ -9,13 +9,15 @@ public enum Helpers {
 
     /// The full `userbox` CLI (swift-argument-parser), for everything but the fast path.
     public static var fullCLI: String? {
-        guard let me = selfDirectory else { return nil }
-        return [me + "/userbox-cli", me + "/../libexec/userbox/userbox-cli"].first { access($0, X_OK) == 0 }
+        for me in SelfExecutable.installationDirectories {
+            for candidate in [me + "/userbox-cli", me + "/../libexec/userbox/userbox-cli"] where access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
     }
 
     public static func userNic() -> String? {
         var candidates: [String] = []
-        if let me = selfDirectory {
+        for me in SelfExecutable.installationDirectories {
             candidates.append(me + "/../libexec/lxc/lxc-user-nic")
             candidates.append(me + "/lxc-user-nic")
         }
@@ -23,9 +25,10 @@ public enum Helpers {
         return candidates.first(where: Executables.isSetuidRoot)
     }
 
-    /// Our own tools (usernsexec for shifting and removing trees), beside the running binary.
+    /// Our own tools (usernsexec for shifting and removing trees), beside the running binary (or
+    /// in the installation libuserbox is in).
     public static func tool(_ name: String) -> String? {
-        if let me = selfDirectory, access(me + "/" + name, X_OK) == 0 { return me + "/" + name }
+        for me in SelfExecutable.installationDirectories where access(me + "/" + name, X_OK) == 0 { return me + "/" + name }
         for dir in ["/usr/local/bin", "/usr/bin"] where access(dir + "/" + name, X_OK) == 0 { return dir + "/" + name }
         return nil
     }

@@ -32,13 +32,14 @@ public struct ImageRootfs: Sendable {
     /// `share/userbox/config` beside the program's directory or above it (`make install` puts it in
     /// PREFIX/share, the build in its stage directory).
     public static var templateConfigDirectory: String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        var dir = n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-        for _ in 0..<3 {
-            dir = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)])
-            let candidate = dir + "/share/userbox/config"
-            if access(candidate + "/common.conf", R_OK) == 0 { return candidate }
+        for start in SelfExecutable.installationDirectories {
+            var dir = start + "/x"
+            for _ in 0..<2 {
+                dir = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)])
+                let candidate = dir + "/share/userbox/config"
+                if access(candidate + "/common.conf", R_OK) == 0 { return candidate }
+                dir = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)]) + "/x"
+            }
         }
         return "/usr/local/share/userbox/config"
     }

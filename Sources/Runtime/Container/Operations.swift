@@ -185,6 +185,9 @@ extension Container {
         guard let state else { throw .notRunning(name) }
         let config = try? loadConfig()
         let raw = ccontainer_pidfd_open(state.initPID)
+        if raw < 0 && errno == ENOSYS {
+            return try stopByPID(state, signal: force ? SIGKILL : config?.haltSignal.flatMap(Signals.number(of:)) ?? 30, timeout: timeout)
+        }
         guard raw >= 0 else { throw .notRunning(name) }
         let process = Descriptor(adopting: raw)
         let pidfd = process.rawValue
@@ -214,5 +217,30 @@ extension Container {
             close(monitor)
         }
         _ = consume process
+    }
+
+    /// `stop` where pidfds are not there (a kernel before 5.3, or valgrind, which does not know
+    /// the calls): the pid with its start time checked before each signal and while waiting, so a
+    /// reused pid is never signalled; polled every 20 ms.
+    func stopByPID(_ state: ContainerState, signal: Int32, timeout: Int) throws(RuntimeError) {
+        func alive(_ pid: Int32, _ start: UInt64) -> Bool { ccontainer_start_time(pid) == start }
+        func send(_ sig: Int32) throws(RuntimeError) {
+            guard alive(state.initPID, state.initStartTime) else { return }
+            if kill(state.initPID, sig) != 0 && errno != ESRCH { throw .notYours(container: name, action: "stop", Errno(rawValue: errno)) }
+        }
+        func waitGone(_ pid: Int32, _ start: UInt64, milliseconds: Int) -> Bool {
+            for _ in 0..<(milliseconds / 20) {
+                if !alive(pid, start) { return true }
+                usleep(20_000)
+            }
+            return !alive(pid, start)
+        }
+        try send(signal)
+        if signal != SIGKILL && !waitGone(state.initPID, state.initStartTime, milliseconds: timeout * 1000) { try send(SIGKILL) }
+        _ = waitGone(state.initPID, state.initStartTime, milliseconds: 5000)
+        let monitorStart = ccontainer_start_time(state.monitorPID)
+        if monitorStart != 0 {
+            for _ in 0..<250 where Files.exists(paths.state) && alive(state.monitorPID, monitorStart) { usleep(20_000) }
+        }
     }
 }

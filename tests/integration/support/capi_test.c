@@ -1,0 +1,133 @@
+/* libuserbox's C API from C, run by t_capi.sh (under valgrind memcheck): the lifecycle of the
+ * seeds' C example (create from the download template, start, state and pid, shutdown, destroy)
+ * and every other call, with its error paths. Each check prints "ok - ..." or "not ok - ...".
+ * Usage: capi_test NAME DOWNLOAD-OPTION... */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <userbox.h>
+
+static int failures;
+
+static void check(int ok, const char *what) {
+    printf("%s - %s", ok ? "ok" : "not ok", what);
+    if (!ok && userbox_last_error()) printf(" (%s)", userbox_last_error());
+    printf("\n");
+    if (!ok) failures++;
+}
+
+static int in_list(char **list, const char *name) {
+    for (char **p = list; p && *p; p++) if (strcmp(*p, name) == 0) return 1;
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) { fprintf(stderr, "usage: capi_test NAME DOWNLOAD-OPTION...\n"); return 2; }
+    /* Line-buffered: the library's children (fork, or posix_spawn as valgrind runs it) must not
+       inherit and write out unflushed lines. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    check(userbox_abi_version() == USERBOX_ABI_VERSION, "userbox_abi_version matches the header");
+    check(userbox_last_error() == NULL, "no error before any call failed");
+
+    /* Error paths first. */
+    check(userbox_container_new("../escape", NULL) == NULL && userbox_last_error() != NULL,
+          "a name that cannot be a container's is refused with a message");
+    check(userbox_container_new(NULL, NULL) == NULL, "a NULL name is refused");
+    userbox_container *ghost = userbox_container_new("nosuchbox", NULL);
+    check(ghost && !userbox_defined(ghost) && !userbox_running(ghost), "a handle on a container that does not exist");
+    check(strcmp(userbox_state(ghost), "STOPPED") == 0 && userbox_init_pid(ghost) == -1, "its state is STOPPED, no init pid");
+    check(userbox_start(ghost) == -1 && strstr(userbox_last_error(), "nosuchbox") != NULL, "start of it fails naming it");
+    check(userbox_destroy(ghost) == -1, "destroy of it fails");
+    check(userbox_get_config_item(ghost, "lxc.uts.name") == NULL && userbox_last_error() != NULL,
+          "its config items: NULL with a message (no config)");
+    char *true_argv[] = { "true", NULL };
+    int status = -1;
+    check(userbox_attach_run(ghost, true_argv, NULL, &status) == -1, "attach to it fails");
+    check(userbox_wait(ghost, "NOSUCHSTATE", 0) == -1 && strstr(userbox_last_error(), "unknown state") != NULL,
+          "wait for an unknown state is refused");
+    check(userbox_create(ghost, "busybox", 0, argv + 2) == -1 && argc > 2, "template options with busybox are refused");
+    check(!userbox_defined(ghost), "and nothing was created");
+    userbox_container_free(ghost);
+
+    /* The seeds' C example: create from the download template, start, state and pid, shutdown,
+       destroy. */
+    userbox_container *c = userbox_container_new(argv[1], NULL);
+    check(c != NULL && strcmp(userbox_container_name(c), argv[1]) == 0, "userbox_container_new");
+    check(!userbox_defined(c), "not defined before create");
+    check(userbox_create(c, "download", USERBOX_CREATE_QUIET, argv + 2) == 0, "create from the download template");
+    check(userbox_defined(c), "defined after create");
+    char *uts = userbox_get_config_item(c, "lxc.uts.name");
+    check(uts && strcmp(uts, argv[1]) == 0, "get_config_item lxc.uts.name is the name");
+    userbox_free(uts);
+    char *none = userbox_get_config_item(c, "lxc.no.such.key");
+    check(none == NULL && userbox_last_error() == NULL, "an unset key: NULL and no error");
+    char **names = userbox_list(NULL);
+    check(in_list(names, argv[1]), "userbox_list names it");
+    userbox_free_list(names);
+    check(userbox_start(c) == 0, "start");
+    check(userbox_start(c) == -1 && userbox_last_error() != NULL, "a second start fails: it runs");
+    check(userbox_running(c) && strcmp(userbox_state(c), "RUNNING") == 0, "state RUNNING");
+    check(userbox_init_pid(c) > 1, "init pid");
+    check(userbox_wait(c, "RUNNING", 5) == 0, "wait RUNNING");
+    check(userbox_wait(c, "STOPPED", 0.2) == -1, "wait STOPPED times out while it runs");
+
+    status = -1;
+    check(userbox_attach_run(c, true_argv, NULL, &status) == 0 && status == 0, "attach_run true: status 0");
+    char *exit3[] = { "sh", "-c", "exit 3", NULL };
+    check(userbox_attach_run(c, exit3, NULL, &status) == 0 && status == 3, "attach_run exit 3: status 3");
+    char *env_argv[] = { "sh", "-c", "test \"$(id -u)\" = 1000 && test \"$GREETING\" = hello", NULL };
+    char *extra_env[] = { "GREETING=hello", NULL };
+    userbox_attach_options as_user = { 1000, 1000, extra_env };
+    check(userbox_attach_run(c, env_argv, &as_user, &status) == 0 && status == 0, "attach_run as uid 1000 with extra environment");
+    char *missing[] = { "/no/such/program", NULL };
+    check(userbox_attach_run(c, missing, NULL, &status) == 0 && status == 127, "attach_run of a missing program: 127");
+
+    /* enter: a forked child moves in and reports the container's hostname. */
+    int pipefd[2];
+    if (pipe(pipefd) != 0) return 2;
+    pid_t child = fork();
+    if (child == 0) {
+        close(pipefd[0]);
+        char **environment = NULL;
+        if (userbox_enter(c, NULL, &environment) != 0) _exit(100);
+        char host[256] = "";
+        gethostname(host, sizeof host);
+        int has_path = 0;
+        for (char **e = environment; e && *e; e++) if (strncmp(*e, "PATH=", 5) == 0) has_path = 1;
+        dprintf(pipefd[1], "%s %d %d", host, (int)getuid(), has_path);
+        _exit(7);
+    }
+    close(pipefd[1]);
+    char got[300] = "";
+    ssize_t n = read(pipefd[0], got, sizeof got - 1);
+    if (n > 0) got[n] = 0;
+    close(pipefd[0]);
+    int wstatus = 0;
+    waitpid(child, &wstatus, 0);
+    char want[300];
+    snprintf(want, sizeof want, "%s 0 1", argv[1]);
+    check(strcmp(got, want) == 0, "enter: the child runs inside (container's hostname, root, its environment)");
+    check(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 7, "enter: its exit status reaches the parent");
+
+    char **ips = userbox_get_ips(c);
+    check(ips != NULL, "get_ips of a running container: a list");
+    userbox_free_list(ips);
+    check(userbox_destroy(c) == -1 && userbox_last_error() != NULL, "destroy while running fails");
+    if (userbox_shutdown(c, 2) != 0) {
+        check(userbox_stop(c) == 0, "shutdown failed; stop");
+    } else {
+        check(1, "shutdown");
+    }
+    check(!userbox_running(c) && strcmp(userbox_state(c), "STOPPED") == 0, "state STOPPED");
+    check(userbox_stop(c) == -1, "stop of a stopped container fails");
+    check(userbox_get_ips(c) == NULL, "get_ips of a stopped container: NULL");
+    check(userbox_destroy(c) == 0, "destroy");
+    check(!userbox_defined(c), "not defined after destroy");
+    userbox_container_free(c);
+    userbox_container_free(NULL);
+    userbox_free(NULL);
+    userbox_free_list(NULL);
+    return failures ? 1 : 0;
+}
