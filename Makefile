@@ -3,6 +3,8 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# The Python package (pure Python over libuserbox) where Debian's python3 looks for local packages.
+PYTHON_DIR ?= $(PREFIX)/lib/python3$(shell python3 -c 'import sys; print(".%d" % sys.version_info[1])' 2>/dev/null)/dist-packages
 BINDIR   = $(PREFIX)/bin
 # lxc-user-nic lives where liblxc looks for it, under its own libexec directory (Debian's LXC:
 # /usr/libexec/lxc); with the default PREFIX ours goes beside, not over, Debian's (see README).
@@ -156,6 +158,8 @@ install: build docs
 	install -s -m 0644 $(BIN)/lib/libuserbox.so.1.0.0 $(DESTDIR)$(PREFIX)/lib/libuserbox.so.1.0.0 \
 	    && ln -sf libuserbox.so.1.0.0 $(DESTDIR)$(PREFIX)/lib/libuserbox.so.1 && ln -sf libuserbox.so.1 $(DESTDIR)$(PREFIX)/lib/libuserbox.so
 	install -m 0644 capi/userbox.h $(DESTDIR)$(PREFIX)/include/userbox.h
+	install -d $(DESTDIR)$(PYTHON_DIR)/userbox && install -m 0644 python/userbox/__init__.py $(DESTDIR)$(PYTHON_DIR)/userbox/__init__.py
+	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 	sed 's|@PREFIX@|$(PREFIX)|' capi/userbox.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/userbox.pc
 	install -d $(DESTDIR)$(LIBSUBID_INCLUDEDIR) && install -m 0644 libsubid/subid.h $(DESTDIR)$(LIBSUBID_INCLUDEDIR)/subid.h
 	d=$(LIBSUBID_DIR); [ "$(LIBSUBID_OVER_SYSTEM)" = yes ] && d=$$(pkg-config --variable=libdir pam 2>/dev/null || echo $(PREFIX)/lib); \

@@ -1,0 +1,30 @@
+# The Python package `userbox` (issue 16, first part) over libuserbox: the seeds' scripts with
+# only the import line (`import userbox as lxc`) and the image server changed: the lifecycle
+# script, and print_hostname, which runs a Python function inside a container.
+source "$REPO/tests/integration/support/test_ca.sh"
+source "$REPO/tests/integration/support/image_server.sh"
+userbox_user pia
+arch=$(dpkg --print-architecture)
+test_ca $SCRATCH/ca; chmod 755 $SCRATCH/ca; chmod 644 $SCRATCH/ca/ca.pem
+make_busybox_image $SCRATCH/www 20261203_08:00
+serve_images 8460 $SCRATCH/www
+mkdir -p $pfx/lib && cp -a $BIN/lib/libuserbox.so* $pfx/lib/ && chmod -R a+rX $pfx/lib
+py() { as env USERBOX_LIBRARY=$pfx/lib/libuserbox.so.1 PYTHONPATH=$REPO/python python3 "$@"; }
+scripts=$REPO/tests/integration/support/python
+
+out=$(py $scripts/api_lifecycle.py --ca $SCRATCH/ca/ca.pem --server https://127.0.0.1:8460 2>&1); rc=$?
+same "the seeds' lifecycle script runs unchanged but for the import" \
+    "0|Container state: RUNNING|Container state: STOPPED|destroyed: True" \
+    "$rc|$(grep -m1 'Container state' <<<"$out")|$(grep 'Container state' <<<"$out" | tail -1)|$(grep destroyed <<<"$out")"
+check "it printed an init pid ($(grep PID <<<"$out"))" grep -qE '^Container PID: [0-9]+$' <<<"$out"
+
+ub create hn >/dev/null && ub start hn >/dev/null
+out=$(py $scripts/print_hostname.py hn 2>&1); rc=$?
+same "print_hostname: the host's name, then the container's from inside, the function's return as exit code" \
+    "0|$(hostname)|hn|exit code 5" "$rc|$(paste -sd'|' <<<"$out")"
+ub stop -k hn >/dev/null 2>&1
+
+out=$(py -c 'import userbox as lxc; lxc.Container("nosuch").start()' 2>&1); rc=$?
+check "a failure raises userbox.Error with the runtime's message ($(tail -1 <<<"$out"))" \
+    test "$rc" = 1 -a -n "$(grep 'userbox.Error: start nosuch: .*nosuch does not exist' <<<"$out")"
+same "list_containers names the containers" "('hn',)" "$(py -c 'import userbox as lxc; print(lxc.list_containers())')"
