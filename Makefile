@@ -37,7 +37,7 @@ PAM_MODULE_DIR ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /
 SETUID_HELPERS = newuidmap newgidmap
 TOOLS = subid getsubids usernsexec userbox
 
-DEBIAN_PACKAGES = libcurl4-openssl-dev libssl-dev openssl man-db groff-base bash-completion acl attr busybox-static iproute2 pamtester g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux podman buildah rootlesskit valgrind tmux btrfs-progs mmdebstrap xz-utils zstd gpgv gpg squashfs-tools
+DEBIAN_PACKAGES = libcurl4-openssl-dev libssl-dev openssl man-db groff-base bash-completion acl attr busybox-static iproute2 pamtester g++ libcap2-bin libcap-dev libseccomp-dev libpam0g-dev libaudit-dev pkg-config uidmap lxc passwd util-linux podman buildah rootlesskit valgrind tmux btrfs-progs mmdebstrap xz-utils zstd gpgv gpg squashfs-tools python3-lxc
 BENCH_PACKAGES = hyperfine rsync
 
 SHELL = /bin/bash
