@@ -87,9 +87,16 @@ int userbox_attach_run(userbox_container *c, char *const argv[], const userbox_a
  * (a list for userbox_free_list; NULL to ignore). */
 int userbox_enter(userbox_container *c, const userbox_attach_options *options, char ***environment);
 
-/* The value of a config key as the config file has it (the last one for a key given several
+/* The value of a config key as the config (the handle's edits, else the file) has it (the last one for a key given several
  * times), or NULL (unset: userbox_last_error() is NULL then; unreadable: it says why). */
 char *userbox_get_config_item(userbox_container *c, const char *key);
+
+/* Edits of the config, kept in the handle (later gets see them) until userbox_save_config
+ * writes them to the config file. set replaces every line of the key with one (the value checked
+ * as start would read it: a bad key or value is refused now); clear removes them. */
+int userbox_set_config_item(userbox_container *c, const char *key, const char *value);
+int userbox_clear_config_item(userbox_container *c, const char *key);
+int userbox_save_config(userbox_container *c);
 
 /* The running container's IPv4 addresses (its configured ones); an empty list when it has
  * none, NULL on failure. */

@@ -12,6 +12,10 @@ final class Handle {
     let name: UnsafeMutablePointer<CChar>
     let lxcpath: UnsafeMutablePointer<CChar>
 
+    /// The config's lines as set_config_item/clear_config_item left them, until save_config
+    /// writes them (nil: not read yet; reads come from here once edited, as liblxc's do).
+    var lines: [String]?
+
     init(_ container: Container) {
         self.container = container
         name = strdup(container.name)

@@ -1,4 +1,5 @@
 import Glibc
+import LinuxSys
 import Runtime
 
 /// userbox_attach_options as the header lays it out: uid, gid (unsigned int each), then the
@@ -37,27 +38,98 @@ public func userbox_enter(_ c: OpaquePointer?, _ options: UnsafeRawPointer?,
     return rc
 }
 
+/// The config's `key = value` lines (edited ones, else the file's), or the reason it cannot be read.
+func configLines(_ handle: Handle) throws(CallError) -> [String] {
+    if let lines = handle.lines { return lines }
+    let path = handle.container.paths.config
+    guard let bytes = try? Files.read(path, followSymlinks: false, limit: 1 << 20) else {
+        throw CallError("cannot read \(path): \(String(cString: strerror(errno)))")
+    }
+    return String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+}
+
+/// The key of a `key = value` line, nil for comments and blanks.
+func keyOf(_ line: String) -> String? {
+    guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { return nil }
+    return line[..<eq].trimmingCharacters(in: " \t")
+}
+
 @_cdecl("userbox_get_config_item")
 public func userbox_get_config_item(_ c: OpaquePointer?, _ key: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     guard let handle = Handle.from(c), let key else { LastError.set("no container handle or key"); return nil }
     let wanted = String(cString: key)
-    let path = handle.container.paths.config
-    guard let file = fopen(path, "re") else { LastError.set("cannot read \(path): \(String(cString: strerror(errno)))"); return nil }
-    defer { fclose(file) }
-    // `key = value` lines, as LXC writes them; the last one for a key wins, as in LXC.
-    var found: String?
-    var line: UnsafeMutablePointer<CChar>?
-    var capacity = 0
-    defer { free(line) }
-    while getline(&line, &capacity, file) > 0, let line {
-        let text = String(cString: line)
-        guard let eq = text.firstIndex(of: "=") else { continue }
-        let k = text[..<eq].trimmingCharacters(in: " \t")
-        guard k == wanted else { continue }
-        found = text[text.index(after: eq)...].trimmingCharacters(in: " \t\n")
+    do {
+        // The last line for a key wins, as in LXC.
+        var found: String?
+        for line in try configLines(handle) where keyOf(line) == wanted {
+            found = line[line.index(after: line.firstIndex(of: "=")!)...].trimmingCharacters(in: " \t\r")
+        }
+        LastError.clear()
+        return found.map { strdup($0) }
+    } catch {
+        LastError.set(error.description)
+        return nil
     }
-    LastError.clear()
-    return found.map { strdup($0) }
+}
+
+@_cdecl("userbox_set_config_item")
+public func userbox_set_config_item(_ c: OpaquePointer?, _ key: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?) -> Int32 {
+    guard let handle = Handle.from(c), let key, let value else { LastError.set("no container handle, key or value"); return -1 }
+    let k = String(cString: key), v = String(cString: value)
+    do throws(CallError) {
+        guard !k.contains("\n"), !v.contains("\n"), k.hasPrefix("lxc.") else { throw CallError("\(k): not a config key (lxc.*, one line)") }
+        // Checked as the config parser reads it, so a bad value is refused now, not at start.
+        if k != "lxc.include" {
+            do { _ = try ConfigParser.parse("\(k) = \(v)\n") } catch { throw CallError(error.description) }
+        }
+        var lines = try configLines(handle)
+        // The key's lines go; the new one takes the first one's place (appended when it had none).
+        let at = lines.firstIndex { keyOf($0) == k }
+        lines.removeAll { keyOf($0) == k }
+        let line = "\(k) = \(v)"
+        if let at { lines.insert(line, at: min(at, lines.count)) } else {
+            if lines.last == "" { lines.insert(line, at: lines.count - 1) } else { lines.append(line) }
+        }
+        handle.lines = lines
+        return 0
+    } catch {
+        LastError.set(error.description)
+        return -1
+    }
+}
+
+@_cdecl("userbox_clear_config_item")
+public func userbox_clear_config_item(_ c: OpaquePointer?, _ key: UnsafePointer<CChar>?) -> Int32 {
+    guard let handle = Handle.from(c), let key else { LastError.set("no container handle or key"); return -1 }
+    let k = String(cString: key)
+    do {
+        var lines = try configLines(handle)
+        lines.removeAll { keyOf($0) == k }
+        handle.lines = lines
+        return 0
+    } catch {
+        LastError.set(error.description)
+        return -1
+    }
+}
+
+@_cdecl("userbox_save_config")
+public func userbox_save_config(_ c: OpaquePointer?) -> Int32 {
+    guard let handle = Handle.from(c) else { LastError.set("no container handle"); return -1 }
+    do throws(CallError) {
+        let lines = try configLines(handle)
+        let path = handle.container.paths.config
+        var text = lines.joined(separator: "\n")
+        if !text.hasSuffix("\n") { text += "\n" }
+        do { try Files.replaceAtomically(path, with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch {
+            throw CallError(error.description)
+        }
+        handle.lines = nil
+        return 0
+    } catch {
+        LastError.set(error.description)
+        return -1
+    }
 }
 
 @_cdecl("userbox_get_ips")

@@ -89,6 +89,9 @@ _sig("userbox_create", ctypes.c_int, _P, _S, ctypes.c_int, _SS)
 _sig("userbox_attach_run", ctypes.c_int, _P, _SS, ctypes.POINTER(_AttachOptions), ctypes.POINTER(ctypes.c_int))
 _sig("userbox_enter", ctypes.c_int, _P, ctypes.POINTER(_AttachOptions), ctypes.POINTER(_SS))
 _sig("userbox_get_config_item", ctypes.c_void_p, _P, _S)
+_sig("userbox_set_config_item", ctypes.c_int, _P, _S, _S)
+_sig("userbox_clear_config_item", ctypes.c_int, _P, _S)
+_sig("userbox_save_config", ctypes.c_int, _P)
 _sig("userbox_get_ips", ctypes.c_void_p, _P)
 _sig("userbox_list", ctypes.c_void_p, _S)
 _sig("userbox_free", None, ctypes.c_void_p)
@@ -307,6 +310,21 @@ class Container(object):
         value = ctypes.cast(pointer, ctypes.c_char_p).value.decode()
         _lib.userbox_free(pointer)
         return value
+
+    def set_config_item(self, key, value):
+        """Sets key (every line of it) to value, or to each of a list's values in turn as
+        python3-lxc does (the last one stays); checked now, written by save_config."""
+        for item in (value if isinstance(value, list) else [value]):
+            self._check(_lib.userbox_set_config_item(self._handle, os.fsencode(key), os.fsencode(str(item))), "set_config_item %s on" % key)
+        return True
+
+    def clear_config_item(self, key):
+        return self._check(_lib.userbox_clear_config_item(self._handle, os.fsencode(key)), "clear_config_item %s on" % key)
+
+    def save_config(self, path=None):
+        if path not in (None, self.config_file_name):
+            raise Error("save_config: only to the container's own config file")
+        return self._check(_lib.userbox_save_config(self._handle), "save_config")
 
 
 def list_containers(active=True, defined=True, as_object=False, config_path=None):

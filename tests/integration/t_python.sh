@@ -27,6 +27,15 @@ ub stop -k hn >/dev/null 2>&1
 out=$(py -c 'import userbox as lxc; lxc.Container("nosuch").start()' 2>&1); rc=$?
 check "a failure raises userbox.Error with the runtime's message ($(tail -1 <<<"$out"))" \
     test "$rc" = 1 -a -n "$(grep 'userbox.Error: start nosuch: .*nosuch does not exist' <<<"$out")"
+same "config items: set (refusing a bad value), save, read back by a new object" "refused|SIGUSR1" "$(py -c '
+import userbox as lxc
+c = lxc.Container("hn")
+try:
+    c.set_config_item("lxc.signal.halt", "SIGNOTHING"); print("taken")
+except lxc.Error:
+    print("refused")
+c.set_config_item("lxc.signal.halt", "SIGUSR1"); c.save_config()
+print(lxc.Container("hn").get_config_item("lxc.signal.halt"))' | paste -sd'|')"
 same "list_containers names the containers" "('hn',)" "$(py -c 'import userbox as lxc; print(lxc.list_containers())')"
 
 # --- the same scripts against Debian's python3-lxc with LXC 5.0.2 (only the import line differs,

@@ -63,6 +63,21 @@ int main(int argc, char **argv) {
     userbox_free(uts);
     char *none = userbox_get_config_item(c, "lxc.no.such.key");
     check(none == NULL && userbox_last_error() == NULL, "an unset key: NULL and no error");
+    check(userbox_set_config_item(c, "lxc.no.such.key", "1") == -1 && userbox_last_error() != NULL,
+          "set_config_item refuses an unknown key, saying why");
+    check(userbox_set_config_item(c, "lxc.signal.halt", "SIGNOTHING") == -1, "and a bad value");
+    check(userbox_set_config_item(c, "lxc.environment", "EDITED=yes") == 0, "set_config_item lxc.environment");
+    char *edited = userbox_get_config_item(c, "lxc.environment");
+    check(edited && strcmp(edited, "EDITED=yes") == 0, "a get sees the edit before it is saved");
+    userbox_free(edited);
+    check(userbox_save_config(c) == 0, "save_config");
+    userbox_container *again = userbox_container_new(argv[1], NULL);
+    edited = userbox_get_config_item(again, "lxc.environment");
+    check(edited && strcmp(edited, "EDITED=yes") == 0, "a new handle reads the saved value from the file");
+    userbox_free(edited);
+    check(userbox_clear_config_item(again, "lxc.environment") == 0 && userbox_get_config_item(again, "lxc.environment") == NULL,
+          "clear_config_item removes the key (until saved, in this handle only)");
+    userbox_container_free(again);
     char **names = userbox_list(NULL);
     check(in_list(names, argv[1]), "userbox_list names it");
     userbox_free_list(names);
@@ -77,10 +92,10 @@ int main(int argc, char **argv) {
     check(userbox_attach_run(c, true_argv, NULL, &status) == 0 && status == 0, "attach_run true: status 0");
     char *exit3[] = { "sh", "-c", "exit 3", NULL };
     check(userbox_attach_run(c, exit3, NULL, &status) == 0 && status == 3, "attach_run exit 3: status 3");
-    char *env_argv[] = { "sh", "-c", "test \"$(id -u)\" = 1000 && test \"$GREETING\" = hello", NULL };
+    char *env_argv[] = { "sh", "-c", "test \"$(id -u)\" = 1000 && test \"$GREETING\" = hello && test \"$EDITED\" = yes", NULL };
     char *extra_env[] = { "GREETING=hello", NULL };
     userbox_attach_options as_user = { 1000, 1000, extra_env };
-    check(userbox_attach_run(c, env_argv, &as_user, &status) == 0 && status == 0, "attach_run as uid 1000 with extra environment");
+    check(userbox_attach_run(c, env_argv, &as_user, &status) == 0 && status == 0, "attach_run as uid 1000 with extra environment, and the saved lxc.environment");
     char *missing[] = { "/no/such/program", NULL };
     check(userbox_attach_run(c, missing, NULL, &status) == 0 && status == 127, "attach_run of a missing program: 127");
 
