@@ -91,6 +91,26 @@ int userbox_enter(userbox_container *c, const userbox_attach_options *options, c
  * times), or NULL (unset: userbox_last_error() is NULL then; unreadable: it says why). */
 char *userbox_get_config_item(userbox_container *c, const char *key);
 
+/* clone flags (liblxc's values) */
+#define USERBOX_CLONE_KEEPNAME 1    /* keep lxc.uts.name */
+#define USERBOX_CLONE_KEEPMACADDR 2 /* keep the MAC addresses */
+#define USERBOX_CLONE_SNAPSHOT 4    /* copy-on-write: an overlay clone */
+
+/* A copy of the stopped container as newname (in lxcpath, NULL: the same directory), as
+ * lxc-copy: bdevtype "dir", "overlay" (or "overlayfs") or "btrfs" (NULL: the source's; overlay
+ * with USERBOX_CLONE_SNAPSHOT). A handle on the new container, or NULL. */
+userbox_container *userbox_clone(userbox_container *c, const char *newname, const char *lxcpath, int flags, const char *bdevtype);
+
+/* lxc-snapshot's: snapshot the stopped container (comment_file: a file whose text is kept with
+ * it, or NULL); returns its name ("snap0", "snap1"...). */
+char *userbox_snapshot(userbox_container *c, const char *comment_file);
+/* Its snapshots, oldest first, each "NAME\tCOMMENT-FILE\tTIMESTAMP\tLXCPATH" (COMMENT-FILE empty
+ * when it has none). */
+char **userbox_snapshot_list(userbox_container *c);
+/* Restores a snapshot over the stopped container (newname NULL) or as a new container. */
+int userbox_snapshot_restore(userbox_container *c, const char *name, const char *newname);
+int userbox_snapshot_destroy(userbox_container *c, const char *name);
+
 /* Edits of the config, kept in the handle (later gets see them) until userbox_save_config
  * writes them to the config file. set replaces every line of the key with one (the value checked
  * as start would read it: a bad key or value is refused now); clear removes them. */

@@ -27,6 +27,11 @@ same "config: the distribution's, with our common.conf/userns.conf included, the
     "lxc.include = $pfx/share/userbox/config/common.conf|lxc.uts.name = bb" \
     "$(grep -m1 '^lxc.include' $box/bb/config)|$(grep '^lxc.uts.name' $box/bb/config)"
 ub stop -k bb >/dev/null 2>&1
+# Found by the C API's test: a copy or snapshot of a container whose config includes
+# LXC_TEMPLATE_CONFIG/common.conf (every image's) must read the include too.
+out=$(ub copy -s bb bbclone 2>&1 && ub snapshot bb 2>&1); rc=$?
+check "an image's container can be cloned and snapshotted ($(tail -1 <<<"$out"))" test "$rc" = 0 -a -f $box/bbclone/config
+ub destroy bbclone >/dev/null 2>&1; ub snapshot bb -d ALL >/dev/null 2>&1
 
 cache=/home/dora/.cache/userbox/download/busybox/1.36/$arch/default
 check "the image is cached as a complete entry, its rootfs recompressed as zstd" test -f $cache/entry -a -f $cache/rootfs.tar.zst -a ! -e $cache/rootfs.tar.xz

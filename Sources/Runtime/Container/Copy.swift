@@ -181,7 +181,7 @@ extension Container {
         let text = ConfigText.rewrite(try configText(), replacing: replacements, hwaddr: keepMAC ? nil : { MACAddress.randomizedTail($0) }) + appendConfig
         // Checked before anything is moved into place: a bad -m must not leave a broken container.
         let newConfig: ContainerConfig
-        do { newConfig = try ConfigParser.parse(text, file: final.config) } catch { throw .config(error) }
+        do { newConfig = try ConfigParser.parse(text, file: final.config, include: Container.includedFile) } catch { throw .config(error) }
         do { try Files.replaceAtomically(staging + "/config", with: Array(text.utf8), attributes: .init(owner: nil, mode: 0o644)) } catch { throw .system(error) }
         try CloneUpdate(sourceName: name, final: final, staging: staging, keepName: keepName, hookArguments: hookArguments).run(newConfig, in: ns, prelude: prelude)
         for (file, bytes) in extra {

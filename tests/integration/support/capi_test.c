@@ -136,6 +136,29 @@ int main(int argc, char **argv) {
         check(1, "shutdown");
     }
     check(!userbox_running(c) && strcmp(userbox_state(c), "STOPPED") == 0, "state STOPPED");
+
+    /* Snapshots and clones, on the stopped container. */
+    char *snap = userbox_snapshot(c, NULL);
+    check(snap && strcmp(snap, "snap0") == 0, "snapshot: snap0");
+    userbox_free(snap);
+    char **snaps = userbox_snapshot_list(c);
+    check(snaps && snaps[0] && strncmp(snaps[0], "snap0\t\t", 7) == 0 && !snaps[1], "snapshot_list: snap0, no comment");
+    userbox_free_list(snaps);
+    check(userbox_snapshot_restore(c, "snap0", NULL) == 0, "snapshot_restore in place");
+    check(userbox_snapshot_restore(c, "snap9", NULL) == -1 && userbox_last_error() != NULL, "restore of a snapshot that is not there fails");
+    check(userbox_snapshot_destroy(c, "snap0") == 0, "snapshot_destroy");
+    snaps = userbox_snapshot_list(c);
+    check(snaps && !snaps[0], "no snapshots left");
+    userbox_free_list(snaps);
+    userbox_container *clone = userbox_clone(c, "apiclone", NULL, USERBOX_CLONE_SNAPSHOT, NULL);
+    check(clone && userbox_defined(clone), "clone with USERBOX_CLONE_SNAPSHOT");
+    char *rootfs = clone ? userbox_get_config_item(clone, "lxc.rootfs.path") : NULL;
+    check(rootfs && strncmp(rootfs, "overlay:", 8) == 0, "it is an overlay clone");
+    userbox_free(rootfs);
+    check(userbox_clone(c, "apiclone2", NULL, 0, "zfs") == NULL && userbox_last_error() != NULL, "a storage we do not make is refused");
+    check(userbox_destroy(c) == -1, "the source of a clone cannot be destroyed");
+    check(clone && userbox_destroy(clone) == 0, "the clone is destroyed");
+    userbox_container_free(clone);
     check(userbox_stop(c) == -1, "stop of a stopped container fails");
     check(userbox_get_ips(c) == NULL, "get_ips of a stopped container: NULL");
     check(userbox_destroy(c) == 0, "destroy");
