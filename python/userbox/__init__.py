@@ -92,6 +92,11 @@ _sig("userbox_get_config_item", ctypes.c_void_p, _P, _S)
 _sig("userbox_set_config_item", ctypes.c_int, _P, _S, _S)
 _sig("userbox_clear_config_item", ctypes.c_int, _P, _S)
 _sig("userbox_save_config", ctypes.c_int, _P)
+_sig("userbox_clone", _P, _P, _S, _S, ctypes.c_int, _S)
+_sig("userbox_snapshot", ctypes.c_void_p, _P, _S)
+_sig("userbox_snapshot_list", ctypes.c_void_p, _P)
+_sig("userbox_snapshot_restore", ctypes.c_int, _P, _S, _S)
+_sig("userbox_snapshot_destroy", ctypes.c_int, _P, _S)
 _sig("userbox_get_ips", ctypes.c_void_p, _P)
 _sig("userbox_list", ctypes.c_void_p, _S)
 _sig("userbox_free", None, ctypes.c_void_p)
@@ -310,6 +315,44 @@ class Container(object):
         value = ctypes.cast(pointer, ctypes.c_char_p).value.decode()
         _lib.userbox_free(pointer)
         return value
+
+    # --- storage
+    def clone(self, newname, config_path=None, flags=0, bdevtype=None, bdevdata=None, newsize=0, hookargs=()):
+        """A copy as newname (lxc-copy's work); returns the new Container. LXC_CLONE_SNAPSHOT
+        makes an overlay clone."""
+        if bdevdata or newsize or hookargs:
+            raise Error("clone: bdevdata, newsize and hookargs are not supported")
+        handle = _lib.userbox_clone(self._handle, os.fsencode(newname), os.fsencode(config_path) if config_path else None,
+                                    flags & 7, os.fsencode(bdevtype) if bdevtype else None)
+        if not handle:
+            raise _error("clone %s as %s" % (self.name, newname))
+        clone = Container.__new__(Container)
+        clone._handle = handle
+        clone.name = newname
+        return clone
+
+    def snapshot(self, comment_path=None):
+        """Snapshots the stopped container; returns the snapshot's name ("snap0"...)."""
+        pointer = _lib.userbox_snapshot(self._handle, os.fsencode(comment_path) if comment_path else None)
+        if not pointer:
+            raise _error("snapshot")
+        name = ctypes.cast(pointer, ctypes.c_char_p).value.decode()
+        _lib.userbox_free(pointer)
+        return name
+
+    def snapshot_list(self):
+        """(name, comment_path, timestamp, lxcpath) per snapshot, oldest first."""
+        items = _take_list(_lib.userbox_snapshot_list(self._handle))
+        if items is None:
+            raise _error("snapshot_list")
+        return tuple(tuple(item.split("\t")) for item in items)
+
+    def snapshot_restore(self, name, newname=None):
+        rc = _lib.userbox_snapshot_restore(self._handle, os.fsencode(name), os.fsencode(newname) if newname else None)
+        return self._check(rc, "snapshot_restore %s of" % name)
+
+    def snapshot_destroy(self, name):
+        return self._check(_lib.userbox_snapshot_destroy(self._handle, os.fsencode(name)), "snapshot_destroy %s of" % name)
 
     def set_config_item(self, key, value):
         """Sets key (every line of it) to value, or to each of a list's values in turn as

@@ -36,7 +36,11 @@ except lxc.Error:
     print("refused")
 c.set_config_item("lxc.signal.halt", "SIGUSR1"); c.save_config()
 print(lxc.Container("hn").get_config_item("lxc.signal.halt"))' | paste -sd'|')"
-same "list_containers names the containers" "('hn',)" "$(py -c 'import userbox as lxc; print(lxc.list_containers())')"
+out=$(py $scripts/clones.py --ca $SCRATCH/ca/ca.pem --server https://127.0.0.1:8460 2>&1); rc=$?
+same "the seeds' clone script: mysite an overlay clone of web, itself of base" \
+    "0|base: dir, 1 layer(s)|web: overlay, 2 layer(s)|mysite: overlay, 3 layer(s)|mysite sees web's change: True|snapshots of base: snap0" \
+    "$rc|$(paste -sd'|' <<<"$out")"
+same "list_containers names the containers" "('base', 'hn', 'mysite', 'web')" "$(py -c 'import userbox as lxc; print(lxc.list_containers())')"
 
 # --- the same scripts against Debian's python3-lxc with LXC 5.0.2 (only the import line differs,
 # and the server option: lxc-download takes a host and trusts the test CA through wget's config)
