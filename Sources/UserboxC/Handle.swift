@@ -68,6 +68,18 @@ func status<E: Error & CustomStringConvertible>(_ body: () throws(E) -> Void) ->
     }
 }
 
+/// Runs a call that can fail in more than one way (a Runtime error, a download error, a bad
+/// argument): 0, or -1 with the thread's error set from what it threw.
+func outcome(_ body: () throws -> Void) -> Int32 {
+    do {
+        try body()
+        return 0
+    } catch {
+        LastError.set((error as? any CustomStringConvertible)?.description ?? "\(error)")
+        return -1
+    }
+}
+
 /// A failure that is not a Runtime error (bad arguments to a C call).
 struct CallError: Error, CustomStringConvertible {
     let description: String

@@ -74,7 +74,7 @@ public func userbox_create(_ c: OpaquePointer?, _ template: UnsafePointer<CChar>
     let arguments = strings(argv)
     let name = template.map { String(cString: $0) } ?? "busybox"
     guard let source = RootfsSource(templateName: name) else { LastError.set("no template named"); return -1 }
-    do {
+    return outcome {
         let user = try caller()
         if case .download = source {
             var options = DownloadOptions(cacheBase: ImageCache.defaultBase(home: ContainerPaths.home))
@@ -87,13 +87,6 @@ public func userbox_create(_ c: OpaquePointer?, _ template: UnsafePointer<CChar>
             guard arguments.isEmpty else { throw CallError("template options are for the download template only") }
             try handle.container.create(from: source, user: user)
         }
-        return 0
-    } catch let error as any CustomStringConvertible {
-        LastError.set(error.description)
-        return -1
-    } catch {
-        LastError.set("\(error)")
-        return -1
     }
 }
 
@@ -101,18 +94,11 @@ public func userbox_create(_ c: OpaquePointer?, _ template: UnsafePointer<CChar>
 public func userbox_start(_ c: OpaquePointer?) -> Int32 {
     guard let handle = Handle.from(c) else { LastError.set("no container handle"); return -1 }
     let container = handle.container
-    do {
+    return outcome {
         // Its monitor: userbox-cli of the installation libuserbox is in (Helpers.fullCLI).
         guard let program = Helpers.fullCLI else { throw CallError("cannot find userbox-cli (the monitor) in the installation libuserbox is in") }
         let user = try caller()
         _ = try container.start(user: user, monitor: .spawn([program, "__monitor", "--lxcpath", container.paths.lxcpath, container.name]))
-        return 0
-    } catch let error as any CustomStringConvertible {
-        LastError.set(error.description)
-        return -1
-    } catch {
-        LastError.set("\(error)")
-        return -1
     }
 }
 
@@ -131,13 +117,7 @@ public func userbox_shutdown(_ c: OpaquePointer?, _ timeout: Int32) -> Int32 {
 @_cdecl("userbox_destroy")
 public func userbox_destroy(_ c: OpaquePointer?) -> Int32 {
     guard let handle = Handle.from(c) else { LastError.set("no container handle"); return -1 }
-    do {
-        let user = try caller()
-        return status { () throws(RuntimeError) in try handle.container.destroy(user: user) }
-    } catch {
-        LastError.set(error.description)
-        return -1
-    }
+    return outcome { try handle.container.destroy(user: try caller()) }
 }
 
 @_cdecl("userbox_freeze")

@@ -68,25 +68,11 @@ public func userbox_snapshot_list(_ c: OpaquePointer?) -> UnsafeMutablePointer<U
 @_cdecl("userbox_snapshot_restore")
 public func userbox_snapshot_restore(_ c: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ newName: UnsafePointer<CChar>?) -> Int32 {
     guard let handle = Handle.from(c), let name else { LastError.set("no container handle or snapshot name"); return -1 }
-    do {
-        let user = try caller()
-        return status { () throws(RuntimeError) in
-            try handle.container.restore(snapshot: String(cString: name), as: newName.map { String(cString: $0) }, user: user)
-        }
-    } catch {
-        LastError.set(error.description)
-        return -1
-    }
+    return outcome { try handle.container.restore(snapshot: String(cString: name), as: newName.map { String(cString: $0) }, user: try caller()) }
 }
 
 @_cdecl("userbox_snapshot_destroy")
 public func userbox_snapshot_destroy(_ c: OpaquePointer?, _ name: UnsafePointer<CChar>?) -> Int32 {
     guard let handle = Handle.from(c), let name else { LastError.set("no container handle or snapshot name"); return -1 }
-    do {
-        let user = try caller()
-        return status { () throws(RuntimeError) in try handle.container.destroySnapshot(String(cString: name), user: user) }
-    } catch {
-        LastError.set(error.description)
-        return -1
-    }
+    return outcome { try handle.container.destroySnapshot(String(cString: name), user: try caller()) }
 }
