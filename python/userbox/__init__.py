@@ -8,6 +8,7 @@ Pure Python: ctypes over the C ABI (userbox.h); no extension to build.
 import ctypes
 import ctypes.util
 import os
+import sys
 import time
 
 __all__ = ["Container", "Error", "list_containers", "attach_run_command", "attach_run_shell",
@@ -273,8 +274,8 @@ class Container(object):
         for stream in (stdout, stderr):
             if stream is not None:
                 stream.flush()
-        os.sys.stdout.flush()
-        os.sys.stderr.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
             try:
