@@ -78,6 +78,8 @@ build: deps cxx-links $(EMBEDDED_BIN)/newuidmap
 	    && ln -sf libuserbox.so.1.0.0 $(BIN)/lib/libuserbox.so.1 && ln -sf libuserbox.so.1 $(BIN)/lib/libuserbox.so
 	mkdir -p $(BIN)/include && cp capi/userbox.h $(BIN)/include/
 	cp $(EMBEDDED_BIN)/{newuidmap,newgidmap,lxc-user-nic,userbox} $(BIN)/
+	cc -O2 -static -Wall -Wextra -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2 -D_GNU_SOURCE -I Sources/CContainer/include \
+	    -o $(BIN)/userbox-join capi/userbox-join.c Sources/CContainer/join.c
 	mkdir -p $(BIN)/share/userbox/config && cp share/config/*.conf $(BIN)/share/userbox/config/
 	mkdir -p $(BIN)/test-support && cp $$($(SWIFT_BUILD) --show-bin-path)/{netlink-check,fetch-check} $(BIN)/test-support/
 
@@ -151,6 +153,7 @@ install: build docs
 	install -s -o root -g root -m 4755 $(BIN)/lxc-user-nic $(DESTDIR)$(LXC_LIBEXECDIR)/lxc-user-nic
 	install -d $(DESTDIR)$(PREFIX)/libexec/userbox
 	install -s -m 0755 $(BIN)/userbox-cli $(DESTDIR)$(PREFIX)/libexec/userbox/userbox-cli
+	install -s -m 0755 $(BIN)/userbox-join $(DESTDIR)$(PREFIX)/libexec/userbox/userbox-join
 	install -d $(DESTDIR)$(PAM_MODULE_DIR)
 	install -s -o root -g root -m 0644 $(BIN)/pam_subid.so $(DESTDIR)$(PAM_MODULE_DIR)/pam_subid.so
 	install -d $(DESTDIR)$(PREFIX)/share/userbox/config && install -m 0644 share/config/*.conf $(DESTDIR)$(PREFIX)/share/userbox/config/

@@ -8,6 +8,7 @@ mount -t tmpfs tmpfs /run; mount -t tmpfs -o mode=0755 tmpfs /home
 pfx=$scratch/usr; mkdir -p "$pfx/bin" "$pfx/lib"; chmod 755 "$scratch" "$pfx" "$pfx/bin" "$pfx/lib"
 install -o root -g root -m 4755 "$bin/newuidmap" "$bin/newgidmap" "$pfx/bin/"
 install -m 0755 "$bin/userbox" "$bin/userbox-cli" "$bin/usernsexec" "$pfx/bin/"
+install -D -m 0755 "$bin/userbox-join" "$pfx/libexec/userbox/userbox-join"
 cp -a "$bin"/lib/libuserbox.so* "$pfx/lib/"; mkdir -p "$pfx/share" && cp -a "$bin/share/userbox" "$pfx/share/"; chmod -R a+rX "$pfx"
 useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 pybench; chmod 755 /home/pybench
 printf 'pybench:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid

@@ -8,6 +8,7 @@ mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /home
 pfx=$scratch/usr; mkdir -p "$pfx/bin"; chmod 755 "$scratch" "$pfx" "$pfx/bin"
 install -o root -g root -m 4755 "$bin/newuidmap" "$bin/newgidmap" "$pfx/bin/"
 install -m 0755 "$bin/userbox" "$bin/userbox-cli" "$bin/usernsexec" "$pfx/bin/"
+install -D -m 0755 "$bin/userbox-join" "$pfx/libexec/userbox/userbox-join"
 useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 copybench; chmod 755 /home/copybench
 printf 'copybench:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
 mkdir -p /home/copybench/.config/lxc

@@ -14,6 +14,7 @@ pfx=$scratch/usr; mkdir -p "$pfx/bin" "$pfx/libexec/lxc"; chmod 755 "$scratch" "
 install -o root -g root -m 4755 "$bin/newuidmap" "$bin/newgidmap" "$pfx/bin/"
 install -o root -g root -m 4755 "$bin/lxc-user-nic" "$pfx/libexec/lxc/"
 install -m 0755 "$bin/userbox" "$bin/userbox-cli" "$bin/usernsexec" "$pfx/bin/"
+install -D -m 0755 "$bin/userbox-join" "$pfx/libexec/userbox/userbox-join"
 useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 boxbench; chmod 755 /home/boxbench
 printf 'boxbench:2000000:1000000\n' > /etc/subuid; cp /etc/subuid /etc/subgid
 mkdir -p /etc/lxc; echo "boxbench veth br0 10" > /etc/lxc/lxc-usernet

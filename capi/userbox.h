@@ -10,6 +10,7 @@
 #define USERBOX_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,17 +67,31 @@ int userbox_unfreeze(userbox_container *c);
  * joined by '|'); timeout < 0 waits for ever. 0 when reached, -1 after the timeout. */
 int userbox_wait(userbox_container *c, const char *states, double timeout);
 
-/* How attach and enter run inside. extra_env: NULL-terminated "KEY=VALUE" added to the
- * container's environment (NULL: none). */
+/* How attach and enter run inside. Start from USERBOX_ATTACH_OPTIONS_DEFAULT (a zeroed struct
+ * would hand the command fd 0 as its stdout). */
+#define USERBOX_ATTACH_CLEAR_ENV 0  /* the container's environment (lxc.environment, PATH, HOME...) */
+#define USERBOX_ATTACH_KEEP_ENV 1   /* the caller's environment, as liblxc's LXC_ATTACH_KEEP_ENV */
 typedef struct userbox_attach_options {
-    unsigned int uid; /* inside the container; 0: its root */
+    unsigned int uid;        /* inside the container; 0: its root */
     unsigned int gid;
-    char *const *extra_env;
+    char *const *extra_env;  /* NULL-terminated "KEY=VALUE" added to the environment; NULL: none */
+    const char *initial_cwd; /* the working directory inside; NULL: /. One the uid cannot enter
+                              * fails the command (status 126), where liblxc runs it elsewhere. */
+    int env_policy;          /* USERBOX_ATTACH_CLEAR_ENV or USERBOX_ATTACH_KEEP_ENV */
+    int stdin_fd;            /* the caller's fds that become the command's 0, 1 and 2 */
+    int stdout_fd;
+    int stderr_fd;
 } userbox_attach_options;
+#define USERBOX_ATTACH_OPTIONS_DEFAULT { 0, 0, NULL, NULL, USERBOX_ATTACH_CLEAR_ENV, 0, 1, 2 }
 
-/* Runs argv (execvp with the container's PATH) in every namespace of the running container, its
- * cgroups, capabilities and seccomp filter; waits and puts its exit status (128+N for signal N)
- * in *status. options: NULL for root and no extra environment. */
+/* Starts argv (execvp with the environment's PATH) in every namespace of the running container,
+ * its cgroups, capabilities and seccomp filter, and puts its pid in *pid: the command is the
+ * caller's child (as liblxc makes it), to waitpid and signal. The process that joins is spawned
+ * (the userbox-join helper; nothing of the caller's memory is copied), so this is safe and cheap
+ * from a large or multi-threaded program. options: NULL for the default. */
+int userbox_attach(userbox_container *c, char *const argv[], const userbox_attach_options *options, pid_t *pid);
+
+/* userbox_attach, then waits: puts the command's exit status (128+N for signal N) in *status. */
 int userbox_attach_run(userbox_container *c, char *const argv[], const userbox_attach_options *options, int *status);
 
 /* Moves the calling process into the running container, as attach moves its command, so a
@@ -86,6 +101,7 @@ int userbox_attach_run(userbox_container *c, char *const argv[], const userbox_a
  * partly joined: _exit. The environment the container's processes get is put in *environment
  * (a list for userbox_free_list; NULL to ignore). */
 int userbox_enter(userbox_container *c, const userbox_attach_options *options, char ***environment);
+/* (enter uses uid, gid, extra_env, initial_cwd and env_policy; the process keeps its own fds.) */
 
 /* The value of a config key as the config (the handle's edits, else the file) has it (the last one for a key given several
  * times), or NULL (unset: userbox_last_error() is NULL then; unreadable: it says why). */

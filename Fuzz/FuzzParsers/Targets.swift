@@ -99,7 +99,7 @@ public func fuzzParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         let words = String(decoding: bytes, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         switch QuickCommand.parse(words) {
         case .attach(let name, _, _, _, let command): precondition(!name.hasPrefix("-") && !command.isEmpty)
-        case .start(let name, _), .stop(let name, _, _, _): precondition(!name.hasPrefix("-"))
+        case .start(let name, _), .stop(let name, _, _, _), .monitor(let name, _): precondition(!name.hasPrefix("-"))
         case nil: break
         }
     case 10:

@@ -382,7 +382,9 @@ static void child_main(const ccontainer_spec *spec, int go, int err, int switche
     /* Nothing of ours leaks into the container: only 0-2 and the error pipe (CLOEXEC) stay. */
     for (int fd = 3; fd < 1024; fd++) if (fd != err) close(fd);
     /* (the console fd itself, if above 2, went with the others: 0-2 are its copies) */
-    signal(SIGPIPE, SIG_DFL);
+    /* init starts with every signal at its default: an ignored one would stay ignored across
+       execve, in init and everything it starts (a shell's nohup, a Python caller's SIGPIPE). */
+    for (int sig = 1; sig < NSIG; sig++) if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
     execve(spec->argv[0], spec->argv, spec->envp);
     fail(err, CCONTAINER_STAGE_EXEC, 0);
 }
@@ -416,166 +418,6 @@ int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child) {
     return pid;
 }
 
-/* The namespace files of `pid`, user first (setns into the user namespace gives the rights for
-   the others); all open or none, errno kept. */
-static const char *const ns_names[] = { "user", "mnt", "pid", "uts", "ipc", "net", "cgroup" };
-#define NS_COUNT 7
-
-static int open_namespaces(int pid, int fds[NS_COUNT]) {
-    char path[64];
-    for (int i = 0; i < NS_COUNT; i++) {
-        snprintf(path, sizeof path, "/proc/%d/ns/%s", pid, ns_names[i]);
-        fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-        if (fds[i] < 0) { int e = errno; for (int j = 0; j < i; j++) close(fds[j]); errno = e; return -1; }
-    }
-    return 0;
-}
-
-static void close_namespaces(int fds[NS_COUNT]) { for (int i = 0; i < NS_COUNT; i++) close(fds[i]); }
-
-/* In the pid namespace's child: passes the child's end on as this process's own (same exit
-   status, same signal, no core), so the caller sees the command's status. Never returns. */
-static void relay(pid_t child) {
-    int status;
-    while (waitpid(child, &status, 0) < 0) if (errno != EINTR) _exit(126);
-    if (WIFSIGNALED(status)) {
-        int sig = WTERMSIG(status);
-        struct rlimit none = { 0, 0 };
-        setrlimit(RLIMIT_CORE, &none);
-        signal(sig, SIG_DFL);
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, sig);
-        sigprocmask(SIG_UNBLOCK, &set, NULL);
-        kill(getpid(), sig);
-        _exit(128 + sig);
-    }
-    _exit(WEXITSTATUS(status));
-}
-
-/* The joined process becomes the container's: its cgroups, its label, its bounding set, uid/gid
-   inside, / as cwd, its seccomp filter. 0, or -1 with errno (the process is then unusable). */
-static int become(unsigned int uid, unsigned int gid, uint64_t cap_drop, const void *seccomp_filter, unsigned short seccomp_length,
-                  const int *cgroup_fds, int cgroup_count, const char *lsm_exec_file, const char *lsm_exec_label) {
-    /* Into the container's cgroups while still our uid (the files were opened before setns, and
-       the kernel checks the opener's rights). A refusal leaves the command outside its limits:
-       said, not fatal, so attach works from a session that may not move processes there. */
-    for (int i = 0; i < cgroup_count; i++) {
-        if (write(cgroup_fds[i], "0", 1) != 1) {
-            dprintf(2, "userbox: warning: the command runs outside the container's cgroup (its limits and freeze do not cover it): %s\n",
-                    strerror(errno));
-            break;
-        }
-    }
-    /* As lxc-attach: the command runs under the container's label; unable to set it, not at all. */
-    if (lsm_exec_file && lsm_exec_label) {
-        int attr = open(lsm_exec_file, O_WRONLY | O_CLOEXEC);
-        size_t n = strlen(lsm_exec_label);
-        if (attr < 0 || write(attr, lsm_exec_label, n) != (ssize_t)n) {
-            int e = errno;
-            dprintf(2, "userbox: cannot set the container's security label (%s) for the command: %s\n", lsm_exec_label, strerror(errno));
-            if (attr >= 0) close(attr);
-            errno = e;
-            return -1;
-        }
-        close(attr);
-    }
-    /* The bounding set first: dropping needs CAP_SETPCAP, which a non-root uid lacks. */
-    for (int cap = 0; cap < 64; cap++) if ((cap_drop >> cap) & 1) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-    if (setgroups(0, NULL) != 0 && errno != EPERM) return -1;
-    if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) return -1;
-    if (chdir("/") != 0) return -1;
-    if (seccomp_filter) {
-        /* A non-root uid inside has no CAP_SYS_ADMIN: it needs no_new_privs to load a filter. */
-        if (uid != 0) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-        struct sock_fprog prog = { seccomp_length, (struct sock_filter *)seccomp_filter };
-        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) return -1;
-    }
-    return 0;
-}
-
-int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop,
-                      const void *seccomp_filter, unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count,
-                      const char *lsm_exec_file, const char *lsm_exec_label) {
-    int fds[NS_COUNT];
-    if (open_namespaces(pid, fds) != 0) return -1;
-    /* The caller stays where it is (an API user goes on after attach): a child joins the
-       namespaces, being single-threaded as setns(user) requires, and forks the command into the
-       pid namespace it joined; it reports a failure to join on `report` and otherwise ends as
-       the command ends (same exit status, same signal). */
-    int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0) { int e = errno; close_namespaces(fds); errno = e; return -1; }
-    pid_t joiner = fork();
-    if (joiner < 0) {
-        int e = errno;
-        close_namespaces(fds);
-        close(report[0]); close(report[1]);
-        errno = e;
-        return -1;
-    }
-    if (joiner > 0) {
-        close_namespaces(fds);
-        close(report[1]);
-        int e = 0;
-        ssize_t n;
-        do { n = read(report[0], &e, sizeof e); } while (n < 0 && errno == EINTR);
-        close(report[0]);
-        if (n == (ssize_t)sizeof e) {
-            while (waitpid(joiner, NULL, 0) < 0 && errno == EINTR) {}
-            errno = e;
-            return -1;
-        }
-        return joiner;
-    }
-    close(report[0]);
-    for (int i = 0; i < NS_COUNT; i++) {
-        if (setns(fds[i], 0) != 0) {
-            int e = errno;
-            (void)!write(report[1], &e, sizeof e);
-            _exit(126);
-        }
-    }
-    close_namespaces(fds);
-    /* The terminal's SIGINT and SIGQUIT reach the command too; this process outlives them to
-       pass its status on. */
-    struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
-    sigaction(SIGINT, &ignore, &old_int);
-    sigaction(SIGQUIT, &ignore, &old_quit);
-    pid_t child = fork();
-    if (child < 0) { int e = errno; (void)!write(report[1], &e, sizeof e); _exit(126); }
-    if (child > 0) { close(report[1]); relay(child); }
-    close(report[1]);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGQUIT, &old_quit, NULL);
-    if (become(uid, gid, cap_drop, seccomp_filter, seccomp_length, cgroup_fds, cgroup_count, lsm_exec_file, lsm_exec_label) != 0) _exit(126);
-    /* execvp searches the PATH of environ: the container's, not the caller's. */
-    environ = (char **)envp;
-    execvp(argv[0], argv);
-    _exit(errno == ENOENT ? 127 : 126);
-}
-
-int ccontainer_enter(int pid, unsigned int uid, unsigned int gid, uint64_t cap_drop, const void *seccomp_filter,
-                     unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count,
-                     const char *lsm_exec_file, const char *lsm_exec_label) {
-    int fds[NS_COUNT];
-    if (open_namespaces(pid, fds) != 0) return -1;
-    for (int i = 0; i < NS_COUNT; i++) {
-        if (setns(fds[i], 0) != 0) { int e = errno; close_namespaces(fds); errno = e; return -1; }
-    }
-    close_namespaces(fds);
-    /* Joining a pid namespace takes effect for children: this process stays to relay the
-       status of the one that goes on, which is in the container's pid namespace. */
-    pid_t child = fork();
-    if (child < 0) return -1;
-    if (child > 0) {
-        struct sigaction ignore = { .sa_handler = SIG_IGN };
-        sigaction(SIGINT, &ignore, NULL);
-        sigaction(SIGQUIT, &ignore, NULL);
-        relay(child);
-    }
-    return become(uid, gid, cap_drop, seccomp_filter, seccomp_length, cgroup_fds, cgroup_count, lsm_exec_file, lsm_exec_label);
-}
-
 int ccontainer_open_console(int *slave_fd, char *name, unsigned long name_size) {
     int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0) return -1;
@@ -592,10 +434,14 @@ int ccontainer_spawn_monitor(char *const *argv, char *const *envp, int ready_fd,
     posix_spawnattr_t attributes;
     posix_spawn_file_actions_init(&actions);
     posix_spawnattr_init(&attributes);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
-    sigset_t none;
+    /* Nothing blocked or ignored by the caller carries over to the monitor and the container
+       (a Python caller ignores SIGPIPE and SIGXFSZ). */
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    sigset_t none, all;
     sigemptyset(&none);
+    sigfillset(&all);
     posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &all);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, log_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, log_fd, 2);

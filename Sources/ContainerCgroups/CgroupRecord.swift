@@ -38,7 +38,11 @@ extension CgroupSet {
     /// The record at `path`, checked against this process's cgroup mounts; nil when absent or bad.
     public static func load(_ path: String) -> CgroupSet? {
         guard let bytes = try? Files.read(path, followSymlinks: false, limit: 1 << 16) else { return nil }
-        let mounts = (MountTable.current()?.cgroupMounts ?? []).map { $0.point }
-        return CgroupSet(parsing: String(decoding: bytes, as: UTF8.self), cgroupMounts: mounts)
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Only hierarchies need checking against the mounts: a record of notes alone (no cgroup
+        // to use) spares every attach reading the mount table.
+        let notesOnly = !text.split(separator: "\n").contains { !$0.hasPrefix("note\t") }
+        let mounts = notesOnly ? [] : (MountTable.current()?.cgroupMounts ?? []).map { $0.point }
+        return CgroupSet(parsing: text, cgroupMounts: mounts)
     }
 }

@@ -155,7 +155,7 @@ public enum Diagnosis {
 
         // Cgroups.
         if facts.delegatedCgroup == nil {
-            if let root = facts.cgroupRoot {
+            if facts.cgroupRoot != nil {
                 findings.append(Finding(
                     cause: "no-cgroup", problem: "no cgroup is delegated to \(name): containers start without resource limits",
                     fix: "userbox admin delegate \(name)   (as root; or systemd's Delegate=yes for user@.service)"))

@@ -13,15 +13,21 @@ public struct MountTable: Sendable {
 
     public let mounts: [Mount]
 
-    public init(parsing text: String) {
+    public init(parsing text: String) { self.init(bytes: Array(text.utf8)) }
+
+    /// Parsed as bytes: mountinfo is ASCII but for escapes, and a host with hundreds of mounts
+    /// must not make each attach pay for String's Unicode-aware splitting.
+    init(bytes: [UInt8]) {
         var mounts: [Mount] = []
-        for line in text.split(separator: "\n") {
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
             // Fields are single words (blanks inside are escaped); the 5th is the mount point, and
             // the type follows the lone "-" that ends the optional fields.
-            let fields = line.split(separator: " ")
-            guard fields.count > 4, let dash = fields.dropFirst(5).firstIndex(of: "-"), dash + 1 < fields.count else { continue }
-            let options = dash + 3 < fields.count ? fields[dash + 3].split(separator: ",").map(String.init) : []
-            mounts.append(Mount(point: MountTable.unescape(fields[4]), type: String(fields[dash + 1]),
+            let fields = line.split(separator: UInt8(ascii: " "))
+            guard fields.count > 4, let dash = fields.dropFirst(5).firstIndex(where: { $0.count == 1 && $0.first == UInt8(ascii: "-") }),
+                  dash + 1 < fields.count else { continue }
+            let options = dash + 3 < fields.count
+                ? fields[dash + 3].split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) } : []
+            mounts.append(Mount(point: MountTable.unescape(fields[4]), type: String(decoding: fields[dash + 1], as: UTF8.self),
                                 root: MountTable.unescape(fields[3]), superOptions: options))
         }
         self.mounts = mounts
@@ -29,7 +35,7 @@ public struct MountTable: Sendable {
 
     public static func current() -> MountTable? {
         guard let bytes = try? Files.read("/proc/self/mountinfo", followSymlinks: true, limit: 8 << 20) else { return nil }
-        return MountTable(parsing: String(decoding: bytes, as: UTF8.self))
+        return MountTable(bytes: bytes)
     }
 
     /// The mount that holds `path`: the longest mount point containing it.
@@ -59,14 +65,16 @@ public struct MountTable: Sendable {
     }
 
     /// mountinfo writes blanks, tabs, newlines and backslashes as `\ooo`.
-    static func unescape(_ field: Substring) -> String {
-        let bytes = Array(field.utf8)
+    static func unescape(_ field: ArraySlice<UInt8>) -> String {
+        guard field.contains(UInt8(ascii: "\\")) else { return String(decoding: field, as: UTF8.self) }
+        let bytes = Array(field)
         var out: [UInt8] = []
         var i = 0
+        func octal(_ b: UInt8) -> UInt8? { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "7") ? b - UInt8(ascii: "0") : nil }
         while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\"), i + 3 < bytes.count,
-               let value = UInt8(String(decoding: bytes[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
-                out.append(value); i += 4
+            if bytes[i] == UInt8(ascii: "\\"), i + 3 < bytes.count, let a = octal(bytes[i + 1]), let b = octal(bytes[i + 2]), let c = octal(bytes[i + 3]),
+               a <= 3 {
+                out.append(a << 6 | b << 3 | c); i += 4
             } else { out.append(bytes[i]); i += 1 }
         }
         return String(decoding: out, as: UTF8.self)

@@ -2,16 +2,36 @@ import Glibc
 import LinuxSys
 import Runtime
 
-/// userbox_attach_options as the header lays it out: uid, gid (unsigned int each), then the
-/// extra environment (a NULL-terminated array).
-typealias AttachOptions = (uid: UInt32, gid: UInt32, env: [String])
-
+/// userbox_attach_options as the header lays it out (x86-64 and aarch64 LP64): uid, gid
+/// (unsigned int) at 0 and 4, extra_env at 8, initial_cwd at 16, env_policy, stdin_fd,
+/// stdout_fd, stderr_fd (int) at 24, 28, 32, 36. t_capi's C program checks the header's offsets
+/// against these, so the two cannot drift apart unnoticed.
 func attachOptions(_ raw: UnsafeRawPointer?) -> AttachOptions {
-    guard let raw else { return (0, 0, []) }
-    let uid = raw.load(fromByteOffset: 0, as: UInt32.self)
-    let gid = raw.load(fromByteOffset: 4, as: UInt32.self)
+    guard let raw else { return AttachOptions() }
     let env = raw.load(fromByteOffset: 8, as: UnsafePointer<UnsafeMutablePointer<CChar>?>?.self)
-    return (uid, gid, strings(env))
+    let cwd = raw.load(fromByteOffset: 16, as: UnsafePointer<CChar>?.self)
+    return AttachOptions(uid: raw.load(fromByteOffset: 0, as: UInt32.self), gid: raw.load(fromByteOffset: 4, as: UInt32.self),
+                         environment: strings(env), keepsEnvironment: raw.load(fromByteOffset: 24, as: Int32.self) == 1,
+                         workingDirectory: cwd.map { String(cString: $0) },
+                         standardInput: raw.load(fromByteOffset: 28, as: Int32.self),
+                         standardOutput: raw.load(fromByteOffset: 32, as: Int32.self),
+                         standardError: raw.load(fromByteOffset: 36, as: Int32.self))
+}
+
+/// The process that joins: the static helper when it is installed (no copy of this process's
+/// memory, which in a Python program costs more than all the rest), else a fork of this one.
+var attachLaunch: AttachLaunch { Helpers.joiner.map { .helper($0) } ?? .fork }
+
+@_cdecl("userbox_attach")
+public func userbox_attach(_ c: OpaquePointer?, _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
+                           _ options: UnsafeRawPointer?, _ pid: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guard let handle = Handle.from(c) else { LastError.set("no container handle"); return -1 }
+    let command = strings(argv)
+    guard !command.isEmpty else { LastError.set("no command given"); return -1 }
+    var child: Int32 = -1
+    let rc = status { () throws(RuntimeError) in child = try handle.container.spawn(command, options: attachOptions(options), launch: attachLaunch) }
+    if rc == 0 { pid?.pointee = child }
+    return rc
 }
 
 @_cdecl("userbox_attach_run")
@@ -20,9 +40,8 @@ public func userbox_attach_run(_ c: OpaquePointer?, _ argv: UnsafePointer<Unsafe
     guard let handle = Handle.from(c) else { LastError.set("no container handle"); return -1 }
     let command = strings(argv)
     guard !command.isEmpty else { LastError.set("no command given"); return -1 }
-    let o = attachOptions(options)
     var result: Int32 = 0
-    let rc = status { () throws(RuntimeError) in result = try handle.container.attach(command, uid: o.uid, gid: o.gid, environment: o.env) }
+    let rc = status { () throws(RuntimeError) in result = try handle.container.attach(command, options: attachOptions(options), launch: attachLaunch) }
     if rc == 0 { exitStatus?.pointee = result }
     return rc
 }
@@ -31,9 +50,8 @@ public func userbox_attach_run(_ c: OpaquePointer?, _ argv: UnsafePointer<Unsafe
 public func userbox_enter(_ c: OpaquePointer?, _ options: UnsafeRawPointer?,
                           _ environment: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32 {
     guard let handle = Handle.from(c) else { LastError.set("no container handle"); return -1 }
-    let o = attachOptions(options)
     var env: [String] = []
-    let rc = status { () throws(RuntimeError) in env = try handle.container.enter(uid: o.uid, gid: o.gid, environment: o.env) }
+    let rc = status { () throws(RuntimeError) in env = try handle.container.enter(options: attachOptions(options)) }
     if rc == 0, let environment { environment.pointee = cList(env) }
     return rc
 }

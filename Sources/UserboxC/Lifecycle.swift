@@ -95,10 +95,17 @@ public func userbox_start(_ c: OpaquePointer?) -> Int32 {
     guard let handle = Handle.from(c) else { LastError.set("no container handle"); return -1 }
     let container = handle.container
     return outcome {
-        // Its monitor: userbox-cli of the installation libuserbox is in (Helpers.fullCLI).
-        guard let program = Helpers.fullCLI else { throw CallError("cannot find userbox-cli (the monitor) in the installation libuserbox is in") }
+        // Its monitor: the lean userbox of the installation libuserbox is in, which detaches it
+        // (no zombie for this process to reap), else userbox-cli.
         let user = try caller()
-        _ = try container.start(user: user, monitor: .spawn([program, "__monitor", "--lxcpath", container.paths.lxcpath, container.name]))
+        let arguments = ["__monitor", "--lxcpath", container.paths.lxcpath, container.name]
+        if let lean = Helpers.leanCLI {
+            _ = try container.start(user: user, monitor: .spawnDetaching([lean] + arguments))
+        } else if let full = Helpers.fullCLI {
+            _ = try container.start(user: user, monitor: .spawn([full] + arguments))
+        } else {
+            throw CallError("cannot find userbox or userbox-cli (the monitor) in the installation libuserbox is in")
+        }
     }
 }
 

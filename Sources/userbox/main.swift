@@ -28,6 +28,14 @@ case .start(let name, let lxcpath):
     } catch { fail(error.description) }
 case .attach(let name, let lxcpath, let uid, let gid, let command):
     do { exit(try container(name, lxcpath).attach(command, uid: uid, gid: gid)) } catch { fail(error.description) }
+case .monitor(let name, let lxcpath):
+    // Spawned by libuserbox's start (MonitorLaunch.spawnDetaching): the first process ends at
+    // once, so the monitor is nobody's child to reap (a Python program would collect zombies).
+    let box = container(name, lxcpath), user = me()
+    let pid = fork()
+    if pid < 0 { fail("cannot fork the monitor: \(String(cString: strerror(errno)))") }
+    if pid > 0 { _exit(0) }
+    exit(Monitor.run(box, user: user, readyFD: 3))
 case .stop(let name, let lxcpath, let kill, let timeout):
     do { try container(name, lxcpath).stop(kill: kill, timeout: timeout) } catch { fail(error.description) }
 case nil:

@@ -72,7 +72,9 @@ def _sig(name, res, *args):
 
 
 class _AttachOptions(ctypes.Structure):
-    _fields_ = [("uid", ctypes.c_uint), ("gid", ctypes.c_uint), ("extra_env", _SS)]
+    _fields_ = [("uid", ctypes.c_uint), ("gid", ctypes.c_uint), ("extra_env", _SS), ("initial_cwd", _S),
+                ("env_policy", ctypes.c_int), ("stdin_fd", ctypes.c_int), ("stdout_fd", ctypes.c_int),
+                ("stderr_fd", ctypes.c_int)]
 
 
 _sig("userbox_abi_version", ctypes.c_int)
@@ -87,6 +89,7 @@ _sig("userbox_state", _S, _P)
 _sig("userbox_shutdown", ctypes.c_int, _P, ctypes.c_int)
 _sig("userbox_wait", ctypes.c_int, _P, _S, ctypes.c_double)
 _sig("userbox_create", ctypes.c_int, _P, _S, ctypes.c_int, _SS)
+_sig("userbox_attach", ctypes.c_int, _P, _SS, ctypes.POINTER(_AttachOptions), ctypes.POINTER(ctypes.c_int))
 _sig("userbox_attach_run", ctypes.c_int, _P, _SS, ctypes.POINTER(_AttachOptions), ctypes.POINTER(ctypes.c_int))
 _sig("userbox_enter", ctypes.c_int, _P, ctypes.POINTER(_AttachOptions), ctypes.POINTER(_SS))
 _sig("userbox_get_config_item", ctypes.c_void_p, _P, _S)
@@ -134,11 +137,27 @@ def _take_list(pointer):
     return items
 
 
-def _options(uid=None, gid=None, extra_env_vars=None):
+def _options(uid=None, gid=None, extra_env_vars=None, initial_cwd=None, env_policy=None, stdio=(None, None, None)):
     env = list(extra_env_vars or [])
-    o = _AttachOptions(uid or 0, gid if gid is not None else (uid or 0), _argv(env) if env else None)
+    fds = [stream.fileno() if stream is not None else k for k, stream in enumerate(stdio)]
+    o = _AttachOptions(uid or 0, gid if gid is not None else (uid or 0), _argv(env) if env else None,
+                       os.fsencode(initial_cwd) if initial_cwd else None,
+                       1 if env_policy == LXC_ATTACH_KEEP_ENV else 0, *fds)
     o._keep = env  # the array must outlive the call
     return o
+
+
+def _command(payload):
+    """attach_run_command's payload as an argv whose first word is the program, or None when the
+    program and argv[0] differ (the payload then runs through a fork, as any function does)."""
+    if isinstance(payload, tuple):
+        program, argv = payload
+        argv = list(argv)
+        return argv if argv and argv[0] == program else None
+    if isinstance(payload, str):
+        return [payload]
+    argv = list(payload or [])
+    return argv or None
 
 
 def attach_run_command(cmd):
@@ -244,9 +263,9 @@ class Container(object):
         return _lib.userbox_wait(self._handle, os.fsencode(state), float(timeout)) == 0
 
     # --- inside
-    def _enter_and_run(self, run, payload, env_policy, uid, gid, extra_env_vars):
+    def _enter_and_run(self, run, payload, env_policy, uid, gid, extra_env_vars, initial_cwd):
         environment = _SS()
-        options = _options(uid, gid, extra_env_vars)
+        options = _options(uid, gid, extra_env_vars, initial_cwd, env_policy)
         if _lib.userbox_enter(self._handle, ctypes.byref(options), ctypes.byref(environment)) != 0:
             message = _lib.userbox_last_error()
             os.write(2, b"userbox: attach: " + (message or b"failed") + b"\n")
@@ -270,19 +289,29 @@ class Container(object):
     def attach(self, run, payload=None, attach_flags=LXC_ATTACH_DEFAULT, namespaces=-1, personality=-1,
                initial_cwd=None, uid=None, gid=None, env_policy=LXC_ATTACH_KEEP_ENV, extra_env_vars=None,
                extra_keep_env=None, stdin=None, stdout=None, stderr=None):
-        """Runs run(payload) inside the container in a new process; returns its pid."""
+        """Runs run(payload) inside the container in a new process; returns its pid.
+
+        attach_run_command's command is started without copying this process (libuserbox's
+        userbox_attach); any other function runs in a fork of it that enters the container."""
         for stream in (stdout, stderr):
             if stream is not None:
                 stream.flush()
         sys.stdout.flush()
         sys.stderr.flush()
+        command = _command(payload) if run is attach_run_command else None
+        if command is not None:
+            pid = ctypes.c_int(-1)
+            options = _options(uid, gid, extra_env_vars, initial_cwd, env_policy, (stdin, stdout, stderr))
+            if _lib.userbox_attach(self._handle, _argv(command), ctypes.byref(options), ctypes.byref(pid)) != 0:
+                raise _error("attach %s" % self.name)
+            return pid.value
         pid = os.fork()
         if pid == 0:
             try:
                 for fd, stream in ((0, stdin), (1, stdout), (2, stderr)):
                     if stream is not None:
                         os.dup2(stream.fileno(), fd)
-                self._enter_and_run(run, payload, env_policy, uid, gid, extra_env_vars)
+                self._enter_and_run(run, payload, env_policy, uid, gid, extra_env_vars, initial_cwd)
             finally:
                 os._exit(255)
         return pid

@@ -55,13 +55,15 @@ new_target() {
 mask_pid() { sed -E "s/(^|[^0-9])$2([^0-9]|\$)/\1PID\2/g" <<<"$1"; }
 
 # A scratch install prefix as `make install` lays it out for userbox: newuidmap/newgidmap setuid
-# in bin, lxc-user-nic setuid in libexec/lxc, userbox, userbox-cli and usernsexec in bin. Prints it.
+# in bin, lxc-user-nic setuid in libexec/lxc, userbox, userbox-cli and usernsexec in bin,
+# userbox-join in libexec/userbox. Prints it.
 userbox_prefix() {
     local pfx=$SCRATCH/usr
     mkdir -p "$pfx/bin" "$pfx/libexec/lxc"; chmod 755 "$SCRATCH" "$pfx" "$pfx/bin" "$pfx/libexec" "$pfx/libexec/lxc"
     install -o root -g root -m 4755 "$BIN/newuidmap" "$BIN/newgidmap" "$pfx/bin/"
     install -o root -g root -m 4755 "$BIN/lxc-user-nic" "$pfx/libexec/lxc/"
     install -m 0755 "$BIN/userbox" "$BIN/userbox-cli" "$BIN/usernsexec" "$pfx/bin/"
+    install -D -m 0755 "$BIN/userbox-join" "$pfx/libexec/userbox/userbox-join"
     mkdir -p "$pfx/share/userbox/config" && cp "$BIN"/share/userbox/config/*.conf "$pfx/share/userbox/config/"
     chmod -R a+rX "$pfx/share"
     echo "$pfx"

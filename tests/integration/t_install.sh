@@ -17,8 +17,9 @@ same "libsubid.so.4 (and .5) and subid.h installed beside, not over, the distrib
     "644 libsubid.so.4.0.0 libsubid.so.4.0.0 present" \
     "$(stat -c %a $lib/libsubid.so.4.0.0) $(readlink $lib/libsubid.so.4) $(readlink $lib/libsubid.so.5) $(test -f $dest/usr/include/subid-toolkit/subid.h && echo present)"
 check "libsubid.so.4 loads no Swift shared library" sh -c "! ldd '$lib/libsubid.so.4' | grep -q libswift"
-same "usernsexec and userbox installed 0755, userbox-cli in libexec/userbox" "755 0:0 755 0:0 755 0:0" \
-    "$(stat -c '%a %u:%g' "$dest/usr/bin/usernsexec") $(stat -c '%a %u:%g' "$dest/usr/bin/userbox") $(stat -c '%a %u:%g' "$dest/usr/libexec/userbox/userbox-cli")"
+same "usernsexec and userbox installed 0755, userbox-cli and userbox-join in libexec/userbox" "755 0:0 755 0:0 755 0:0 755 0:0" \
+    "$(stat -c '%a %u:%g' "$dest/usr/bin/usernsexec") $(stat -c '%a %u:%g' "$dest/usr/bin/userbox") $(stat -c '%a %u:%g' "$dest/usr/libexec/userbox/userbox-cli") $(stat -c '%a %u:%g' "$dest/usr/libexec/userbox/userbox-join")"
+check "userbox-join is static (no shared library to load on each attach)" sh -c "file '$dest/usr/libexec/userbox/userbox-join' | grep -q 'statically linked'"
 # symbols FILE: nm's list, which must not be empty: a negative grep on an unreadable or stripped
 # binary would otherwise pass for the wrong reason.
 symbols() { local out; out=$(nm "$1" 2>/dev/null) && [ -n "$out" ] && printf '%s\n' "$out" || echo "NO-SYMBOLS-READ"; }

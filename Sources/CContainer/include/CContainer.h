@@ -92,27 +92,7 @@ enum {
    means the exec happened. With `start_host`, a (0, 0, 0) record first says "set up, waiting". */
 int ccontainer_clone(const ccontainer_spec *spec, ccontainer_child *child);
 
-/* Enters every namespace of `pid` (user first), forks, and in the child becomes uid/gid inside,
-   writes "0" into each of `cgroup_fds` (the container's cgroup.procs files, opened by the caller
-   before: joins its cgroups), drops `cap_drop` from the bounding set, loads the container's
-   seccomp filter (if any, as lxc-attach does), writes the container's LSM label to
-   `lsm_exec_file` (if any: the command execs in init's confinement, or not at all), chdirs to / and execs argv (execvp, PATH from
-   envp) with envp. The
-   parent returns the child's pid (to wait for), or -1 with errno (EPERM when the caller does not
-   own the container). */
-int ccontainer_attach(int pid, char *const *argv, char *const *envp, unsigned int uid, unsigned int gid, uint64_t cap_drop,
-                      const void *seccomp_filter, unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count,
-                      const char *lsm_exec_file, const char *lsm_exec_label);
-
-/* ccontainer_attach's work without the first fork or the exec, for a language binding that runs
-   its own code inside (python's attach of a function): the calling process, which must be
-   single-threaded (forked for the purpose), enters every namespace of `pid`, forks, and stays
-   behind to end as that child ends (never returning); the child becomes the container's as
-   attach's does and returns 0. -1 with errno when a namespace cannot be joined (the caller is
-   then partly joined and should exit) or the child cannot become the container's. */
-int ccontainer_enter(int pid, unsigned int uid, unsigned int gid, uint64_t cap_drop, const void *seccomp_filter,
-                     unsigned short seccomp_length, const int *cgroup_fds, int cgroup_count,
-                     const char *lsm_exec_file, const char *lsm_exec_label);
+#include "join.h"
 
 /* A pty for the console: returns the master (CLOEXEC) and stores the slave fd (not CLOEXEC: the
    container inherits it), or -1. */

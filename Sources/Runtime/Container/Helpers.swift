@@ -8,9 +8,19 @@ public enum Helpers {
     public static var selfPath: String? { SelfExecutable.path }
 
     /// The full `userbox` CLI (swift-argument-parser), for everything but the fast path.
-    public static var fullCLI: String? {
+    public static var fullCLI: String? { installed("userbox-cli") }
+
+    /// The lean `userbox` (Embedded Swift): the quickest program to run a monitor in.
+    public static var leanCLI: String? { installed("userbox") }
+
+    /// The static userbox-join helper, which `AttachLaunch.helper` spawns.
+    public static var joiner: String? { installed("userbox-join") }
+
+    /// One of our programs, beside the running binary (or libuserbox) or in its
+    /// `../libexec/userbox`, as `make install` lays them out.
+    static func installed(_ name: String) -> String? {
         for me in SelfExecutable.installationDirectories {
-            for candidate in [me + "/userbox-cli", me + "/../libexec/userbox/userbox-cli"] where access(candidate, X_OK) == 0 { return candidate }
+            for candidate in [me + "/" + name, me + "/../libexec/userbox/" + name] where access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
     }

@@ -13,6 +13,10 @@ extension Container {
         case fork
         /// Spawn a program (this one, with arguments that make it run `Monitor.run`).
         case spawn([String])
+        /// Spawn a program that forks the monitor and ends at once (the lean `userbox
+        /// __monitor`), reaped here: for a long-lived caller (libuserbox in a Python program),
+        /// whose child the monitor then is not.
+        case spawnDetaching([String])
     }
 
     /// Starts the container detached: a monitor process does the work; we wait until it says the
@@ -55,11 +59,12 @@ extension Container {
         var pid: Int32 = -1
         var spawnError: Errno?
         switch launch {
-        case .spawn(let arguments):
+        case .spawn(let arguments), .spawnDetaching(let arguments):
             let strings = CStrings()
             do { pid = try valueOrErrno(retryOnInterrupt: false) { ccontainer_spawn_monitor(strings.array(arguments), strings.array(env), ready[1], logFD) } } catch {
                 spawnError = error
             }
+            if case .spawnDetaching = launch, spawnError == nil { _ = WaitStatus.wait(for: pid) }
         case .fork:
             do { pid = try valueOrErrno(retryOnInterrupt: false) { ccontainer_fork_monitor(ready[0], logFD) } } catch { spawnError = error }
             if pid == 0 {
@@ -103,25 +108,57 @@ extension Container {
         let seccomp: [UInt8]?
         let lsm: (file: String, label: String)?
         let cgroupFDs: [Int32]
+        let options: AttachOptions
 
         func close() { for fd in cgroupFDs { Glibc.close(fd) } }
+
+        /// The C description of it, valid inside `body` only.
+        func withC<R>(_ body: (UnsafePointer<ccontainer_join>) -> R) -> R {
+            let strings = CStrings()
+            return (seccomp ?? []).withUnsafeBytes { filter in
+                cgroupFDs.withUnsafeBufferPointer { fds in
+                    var join = ccontainer_join()
+                    join.pid = initPID
+                    join.uid = options.uid
+                    join.gid = options.gid
+                    join.cap_drop = capDrop
+                    join.seccomp_filter = seccomp == nil ? nil : filter.baseAddress
+                    join.seccomp_length = UInt16((seccomp?.count ?? 0) / 8)
+                    join.cgroup_fds = fds.baseAddress
+                    join.cgroup_count = Int32(fds.count)
+                    join.lsm_exec_file = lsm.map { strings.string($0.file) }
+                    join.lsm_exec_label = lsm.map { strings.string($0.label) }
+                    join.cwd = options.workingDirectory.map { strings.string($0) }
+                    join.stdio = (options.standardInput, options.standardOutput, options.standardError)
+                    return withUnsafePointer(to: &join) { body($0) }
+                }
+            }
+        }
     }
 
-    func joining(uid: UInt32, environment extra: [String]) throws(RuntimeError) -> Joining {
+    func joining(_ options: AttachOptions) throws(RuntimeError) -> Joining {
         guard exists else { throw .notFound(container: name, lxcpath: paths.lxcpath) }
         guard let state else { throw .notRunning(name) }
         let config = try loadConfig()
         let plan = try LaunchPlan(config: config, rootfs: config.rootfs ?? paths.defaultRootfs)
-        var env = plan.environment
-        if uid != 0 { env = env.map { $0 == "HOME=/root" ? "HOME=/" : $0 } }
-        if let term = getenv("TERM") { env.append("TERM=\(String(cString: term))") }
-        env += extra
+        var env: [String]
+        if options.keepsEnvironment {
+            env = []
+            if var entry = ccontainer_environ() {
+                while let string = entry.pointee { env.append(String(cString: string)); entry += 1 }
+            }
+        } else {
+            env = plan.environment
+            if options.uid != 0 { env = env.map { $0 == "HOME=/root" ? "HOME=/" : $0 } }
+            if let term = getenv("TERM") { env.append("TERM=\(String(cString: term))") }
+        }
+        env += options.environment
         let seccomp = try config.seccompProfile.map { path throws(RuntimeError) in try SeccompPolicy.compile(file: path) }
         // The label init runs under (refused, as at start, when the LSM is not there).
         let lsm = try SecurityModules.execLabel(for: config)
         let cgroupFDs = (cgroups?.members ?? []).map { open($0.payload + "/cgroup.procs", O_WRONLY | O_NOFOLLOW | O_CLOEXEC) }.filter { $0 >= 0 }
         return Joining(initPID: state.initPID, environment: env, capDrop: plan.capDrop, seccomp: seccomp,
-                       lsm: lsm.map { ($0.file, $0.label) }, cgroupFDs: cgroupFDs)
+                       lsm: lsm.map { ($0.file, $0.label) }, cgroupFDs: cgroupFDs, options: options)
     }
 
     func joinFailure(_ error: Errno) -> RuntimeError {
@@ -132,25 +169,41 @@ extension Container {
     /// Runs a command in every namespace of the running container, as uid/gid inside, and
     /// returns its exit status (128+N for a signal).
     public func attach(_ command: [String], uid: UInt32 = 0, gid: UInt32 = 0, environment extra: [String] = []) throws(RuntimeError) -> Int32 {
-        let join = try joining(uid: uid, environment: extra)
-        defer { join.close() }
-        let strings = CStrings()
+        try attach(command, options: AttachOptions(uid: uid, gid: gid, environment: extra))
+    }
+
+    /// Runs a command inside the running container as `options` say, waits for it and returns
+    /// its exit status (128+N for signal N). The terminal's SIGINT and SIGQUIT go to the command,
+    /// not to this process, while it runs.
+    public func attach(_ command: [String], options: AttachOptions, launch: AttachLaunch = .fork) throws(RuntimeError) -> Int32 {
         clinux_ignore_terminal_signals(1)
         defer { clinux_ignore_terminal_signals(0) }
-        let child: Int32
+        let child = try spawn(command, options: options, launch: launch)
+        return WaitStatus.wait(for: child)?.shellStatus ?? 1
+    }
+
+    /// Starts a command inside the running container (every namespace, its cgroups, LSM label,
+    /// bounding set, seccomp filter; uid/gid, environment, working directory and stdio as
+    /// `options` say; the command found on the container's PATH) and returns its pid: the
+    /// command is this process's child (as liblxc makes it), to wait for and signal as any.
+    public func spawn(_ command: [String], options: AttachOptions = AttachOptions(), launch: AttachLaunch = .fork) throws(RuntimeError) -> Int32 {
+        guard !command.isEmpty else { throw .system(SystemError("attach", "container \(name)", .invalidArgument)) }
+        let join = try joining(options)
+        defer { join.close() }
+        let strings = CStrings()
+        let argv = strings.array(command), envp = strings.array(join.environment)
         do {
-            child = try valueOrErrno(retryOnInterrupt: false) {
-                (join.seccomp ?? []).withUnsafeBytes { filter in
-                    ccontainer_attach(join.initPID, strings.array(command), strings.array(join.environment), uid, gid, join.capDrop,
-                                      join.seccomp == nil ? nil : filter.baseAddress, UInt16((join.seccomp?.count ?? 0) / 8),
-                                      join.cgroupFDs, Int32(join.cgroupFDs.count),
-                                      join.lsm.map { strings.string($0.file) }, join.lsm.map { strings.string($0.label) })
+            return try valueOrErrno(retryOnInterrupt: false) {
+                join.withC { c in
+                    switch launch {
+                    case .fork: ccontainer_attach(c, argv, envp)
+                    case .helper(let path): ccontainer_attach_spawn(strings.string(path), c, argv, envp)
+                    }
                 }
             }
         } catch {
             throw joinFailure(error)
         }
-        return WaitStatus.wait(for: child)?.shellStatus ?? 1
     }
 
     /// Moves this process into the running container, as attach moves its command: every
@@ -161,17 +214,16 @@ extension Container {
     /// This process stays behind, relaying the status of a child in the container's pid
     /// namespace; only that child returns. On a failure the process is partly joined: exit.
     public func enter(uid: UInt32 = 0, gid: UInt32 = 0, environment extra: [String] = []) throws(RuntimeError) -> [String] {
-        let join = try joining(uid: uid, environment: extra)
+        try enter(options: AttachOptions(uid: uid, gid: gid, environment: extra))
+    }
+
+    /// `enter` with every option attach has but stdio (the process keeps its own fds) and
+    /// `keepsEnvironment` (the returned environment is then this process's own, plus the extra).
+    public func enter(options: AttachOptions) throws(RuntimeError) -> [String] {
+        let join = try joining(options)
         defer { join.close() }
-        let strings = CStrings()
         do {
-            _ = try valueOrErrno(retryOnInterrupt: false) {
-                (join.seccomp ?? []).withUnsafeBytes { filter in
-                    ccontainer_enter(join.initPID, uid, gid, join.capDrop, join.seccomp == nil ? nil : filter.baseAddress,
-                                     UInt16((join.seccomp?.count ?? 0) / 8), join.cgroupFDs, Int32(join.cgroupFDs.count),
-                                     join.lsm.map { strings.string($0.file) }, join.lsm.map { strings.string($0.label) })
-                }
-            }
+            _ = try valueOrErrno(retryOnInterrupt: false) { join.withC { ccontainer_enter($0) } }
         } catch {
             throw joinFailure(error)
         }

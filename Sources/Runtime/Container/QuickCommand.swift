@@ -6,6 +6,8 @@ public enum QuickCommand: Equatable, Sendable {
     case start(name: String, lxcpath: String?)
     case attach(name: String, lxcpath: String?, uid: UInt32, gid: UInt32, command: [String])
     case stop(name: String, lxcpath: String?, kill: Bool, timeout: Int)
+    /// Internal: a container's monitor, spawned by libuserbox's start with the ready pipe on fd 3.
+    case monitor(name: String, lxcpath: String?)
 
     public static func parse(_ arguments: [String]) -> QuickCommand? {
         guard let verb = arguments.first else { return nil }
@@ -46,6 +48,7 @@ public enum QuickCommand: Equatable, Sendable {
         case "start": return .start(name: name, lxcpath: lxcpath)
         case "attach": return .attach(name: name, lxcpath: lxcpath, uid: uid, gid: gid ?? uid, command: command.isEmpty ? ["/bin/sh"] : command)
         case "stop": return .stop(name: name, lxcpath: lxcpath, kill: kill, timeout: timeout)
+        case "__monitor": return .monitor(name: name, lxcpath: lxcpath)
         default: return nil
         }
     }

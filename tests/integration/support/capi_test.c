@@ -1,7 +1,9 @@
 /* libuserbox's C API from C, run by t_capi.sh (under valgrind memcheck): the lifecycle of the
  * seeds' C example (create from the download template, start, state and pid, shutdown, destroy)
  * and every other call, with its error paths. Each check prints "ok - ..." or "not ok - ...".
- * Usage: capi_test NAME DOWNLOAD-OPTION... */
+ * Usage: capi_test NAME DOWNLOAD-OPTION... | capi_test --attach-only NAME */
+#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +25,121 @@ static int in_list(char **list, const char *name) {
     return 0;
 }
 
+/* Every attach and enter call on a running container `name`; run by the main flow, and again
+ * with --attach-only on one whose library finds no userbox-join (the fork path). */
+static void attach_checks(userbox_container *c, const char *name) {
+    char *true_argv[] = { "true", NULL };
+    int status = -1;
+    /* The layout libuserbox reads the options in (UserboxC/Inside.swift). */
+    check(offsetof(userbox_attach_options, extra_env) == 8 && offsetof(userbox_attach_options, initial_cwd) == 16 &&
+          offsetof(userbox_attach_options, env_policy) == 24 && offsetof(userbox_attach_options, stdin_fd) == 28 &&
+          offsetof(userbox_attach_options, stderr_fd) == 36, "userbox_attach_options has the layout the library reads");
+    check(userbox_attach_run(c, true_argv, NULL, &status) == 0 && status == 0, "attach_run true: status 0");
+    char *exit3[] = { "sh", "-c", "exit 3", NULL };
+    check(userbox_attach_run(c, exit3, NULL, &status) == 0 && status == 3, "attach_run exit 3: status 3");
+    char *env_argv[] = { "sh", "-c", "test \"$(id -u)\" = 1000 && test \"$GREETING\" = hello && test \"$EDITED\" = yes", NULL };
+    char *extra_env[] = { "GREETING=hello", NULL };
+    userbox_attach_options as_user = USERBOX_ATTACH_OPTIONS_DEFAULT;
+    as_user.uid = as_user.gid = 1000;
+    as_user.extra_env = extra_env;
+    check(userbox_attach_run(c, env_argv, &as_user, &status) == 0 && status == 0, "attach_run as uid 1000 with extra environment, and the saved lxc.environment");
+    char *missing[] = { "/no/such/program", NULL };
+    check(userbox_attach_run(c, missing, NULL, &status) == 0 && status == 127, "attach_run of a missing program: 127");
+    char *killed[] = { "sh", "-c", "kill -TERM $$", NULL };
+    check(userbox_attach_run(c, killed, NULL, &status) == 0 && status == 128 + 15, "attach_run of a command killed by SIGTERM: 143");
+
+    /* userbox_attach: a pid to wait for, stdio from the options, the working directory. */
+    int in[2], out[2];
+    if (pipe(in) != 0 || pipe(out) != 0) exit(2);
+    userbox_attach_options io = USERBOX_ATTACH_OPTIONS_DEFAULT;
+    io.stdin_fd = in[0];
+    io.stdout_fd = out[1];
+    io.stderr_fd = out[1];
+    io.initial_cwd = "/etc";
+    char *shell[] = { "sh", "-c", "pwd; echo to-stderr >&2; read line; echo \"got $line\"; exit 5", NULL };
+    pid_t pid = -1;
+    check(userbox_attach(c, shell, &io, &pid) == 0 && pid > 0, "userbox_attach: a pid");
+    close(in[0]);
+    close(out[1]);
+    (void)!write(in[1], "fed\n", 4);
+    close(in[1]);
+    char got[256] = "";
+    size_t used = 0;
+    ssize_t n;
+    while (used < sizeof got - 1 && (n = read(out[0], got + used, sizeof got - 1 - used)) > 0) used += (size_t)n;
+    got[used] = 0;
+    close(out[0]);
+    int wstatus = 0;
+    check(pid > 0 && waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 5,
+          "its wait status is the command's (exit 5)");
+    check(strcmp(got, "/etc\nto-stderr\ngot fed\n") == 0, "stdin, stdout and stderr are the given fds; the working directory is initial_cwd");
+    char *sleeper[] = { "sleep", "30", NULL };
+    pid = -1;
+    check(userbox_attach(c, sleeper, NULL, &pid) == 0 && pid > 0, "userbox_attach sleep 30");
+    char stat_path[64], stat_line[512] = "";
+    snprintf(stat_path, sizeof stat_path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(stat_path, "r");
+    if (f) { if (!fgets(stat_line, sizeof stat_line, f)) stat_line[0] = 0; fclose(f); }
+    const char *after_comm = strrchr(stat_line, ')');
+    int parent = -1;
+    if (after_comm) sscanf(after_comm, ") %*c %d", &parent);
+    check(parent == (int)getpid(), "the command is the caller's own child (nothing relays in between)");
+    check(kill(pid, SIGKILL) == 0 && waitpid(pid, &wstatus, 0) == pid && WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL,
+          "a signal to the pid ends it with that signal");
+    userbox_attach_options nowhere = USERBOX_ATTACH_OPTIONS_DEFAULT;
+    nowhere.initial_cwd = "/no/such/dir";
+    check(userbox_attach_run(c, true_argv, &nowhere, &status) == 0 && status == 126, "an initial_cwd that is not there: 126, not run elsewhere");
+    setenv("CAPI_MARK", "kept", 1);
+    char *mark[] = { "sh", "-c", "test \"$CAPI_MARK\" = kept", NULL };
+    userbox_attach_options keep = USERBOX_ATTACH_OPTIONS_DEFAULT;
+    keep.env_policy = USERBOX_ATTACH_KEEP_ENV;
+    check(userbox_attach_run(c, mark, &keep, &status) == 0 && status == 0, "USERBOX_ATTACH_KEEP_ENV: the caller's environment");
+    check(userbox_attach_run(c, mark, NULL, &status) == 0 && status == 1, "the default: the container's, not the caller's");
+    char *empty[] = { NULL };
+    check(userbox_attach(c, empty, NULL, &pid) == -1 && userbox_last_error() != NULL, "an empty argv is refused");
+
+    /* enter: a forked child moves in and reports the container's hostname. */
+    int pipefd[2];
+    if (pipe(pipefd) != 0) exit(2);
+    pid_t child = fork();
+    if (child == 0) {
+        close(pipefd[0]);
+        char **environment = NULL;
+        userbox_attach_options at_tmp = USERBOX_ATTACH_OPTIONS_DEFAULT;
+        at_tmp.initial_cwd = "/tmp";
+        if (userbox_enter(c, &at_tmp, &environment) != 0) _exit(100);
+        char host[256] = "", cwd[256] = "";
+        gethostname(host, sizeof host);
+        if (!getcwd(cwd, sizeof cwd)) _exit(101);
+        int has_path = 0;
+        for (char **e = environment; e && *e; e++) if (strncmp(*e, "PATH=", 5) == 0) has_path = 1;
+        dprintf(pipefd[1], "%s %d %d %s", host, (int)getuid(), has_path, cwd);
+        _exit(7);
+    }
+    close(pipefd[1]);
+    char line[300] = "";
+    n = read(pipefd[0], line, sizeof line - 1);
+    if (n > 0) line[n] = 0;
+    close(pipefd[0]);
+    waitpid(child, &wstatus, 0);
+    char want[300];
+    snprintf(want, sizeof want, "%s 0 1 /tmp", name);
+    check(strcmp(line, want) == 0, "enter: the child runs inside (container's hostname, root, its environment, initial_cwd)");
+    check(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 7, "enter: its exit status reaches the parent");
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: capi_test NAME DOWNLOAD-OPTION...\n"); return 2; }
     /* Line-buffered: the library's children (fork, or posix_spawn as valgrind runs it) must not
        inherit and write out unflushed lines. */
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 3 && strcmp(argv[1], "--attach-only") == 0) {
+        userbox_container *running = userbox_container_new(argv[2], NULL);
+        check(running && userbox_running(running), "the container runs");
+        if (running) attach_checks(running, argv[2]);
+        userbox_container_free(running);
+        return failures ? 1 : 0;
+    }
     check(userbox_abi_version() == USERBOX_ABI_VERSION, "userbox_abi_version matches the header");
     check(userbox_last_error() == NULL, "no error before any call failed");
 
@@ -88,43 +200,7 @@ int main(int argc, char **argv) {
     check(userbox_wait(c, "RUNNING", 5) == 0, "wait RUNNING");
     check(userbox_wait(c, "STOPPED", 0.2) == -1, "wait STOPPED times out while it runs");
 
-    status = -1;
-    check(userbox_attach_run(c, true_argv, NULL, &status) == 0 && status == 0, "attach_run true: status 0");
-    char *exit3[] = { "sh", "-c", "exit 3", NULL };
-    check(userbox_attach_run(c, exit3, NULL, &status) == 0 && status == 3, "attach_run exit 3: status 3");
-    char *env_argv[] = { "sh", "-c", "test \"$(id -u)\" = 1000 && test \"$GREETING\" = hello && test \"$EDITED\" = yes", NULL };
-    char *extra_env[] = { "GREETING=hello", NULL };
-    userbox_attach_options as_user = { 1000, 1000, extra_env };
-    check(userbox_attach_run(c, env_argv, &as_user, &status) == 0 && status == 0, "attach_run as uid 1000 with extra environment, and the saved lxc.environment");
-    char *missing[] = { "/no/such/program", NULL };
-    check(userbox_attach_run(c, missing, NULL, &status) == 0 && status == 127, "attach_run of a missing program: 127");
-
-    /* enter: a forked child moves in and reports the container's hostname. */
-    int pipefd[2];
-    if (pipe(pipefd) != 0) return 2;
-    pid_t child = fork();
-    if (child == 0) {
-        close(pipefd[0]);
-        char **environment = NULL;
-        if (userbox_enter(c, NULL, &environment) != 0) _exit(100);
-        char host[256] = "";
-        gethostname(host, sizeof host);
-        int has_path = 0;
-        for (char **e = environment; e && *e; e++) if (strncmp(*e, "PATH=", 5) == 0) has_path = 1;
-        dprintf(pipefd[1], "%s %d %d", host, (int)getuid(), has_path);
-        _exit(7);
-    }
-    close(pipefd[1]);
-    char got[300] = "";
-    ssize_t n = read(pipefd[0], got, sizeof got - 1);
-    if (n > 0) got[n] = 0;
-    close(pipefd[0]);
-    int wstatus = 0;
-    waitpid(child, &wstatus, 0);
-    char want[300];
-    snprintf(want, sizeof want, "%s 0 1", argv[1]);
-    check(strcmp(got, want) == 0, "enter: the child runs inside (container's hostname, root, its environment)");
-    check(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 7, "enter: its exit status reaches the parent");
+    attach_checks(c, argv[1]);
 
     char **ips = userbox_get_ips(c);
     check(ips != NULL, "get_ips of a running container: a list");
