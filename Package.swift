@@ -46,6 +46,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation --target Runtime` (make api-docs): the Swift
+        // API's DocC catalogue. A command plugin only: nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C: our shim (argv capture, privileged-environment scrub, GNU-only declarations).

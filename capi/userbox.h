@@ -134,9 +134,11 @@ int userbox_set_config_item(userbox_container *c, const char *key, const char *v
 int userbox_clear_config_item(userbox_container *c, const char *key);
 int userbox_save_config(userbox_container *c);
 
-/* The running container's IPv4 addresses (its configured ones); an empty list when it has
- * none, NULL on failure. */
-char **userbox_get_ips(userbox_container *c);
+/* The addresses the running container's interfaces have now, as liblxc's get_ips: interface
+ * NULL for all; family NULL, "inet" or "inet6"; scope the IPv6 scope (0: global; link-local is
+ * 0x20). Loopback is left out. An empty list when it has none; NULL when it does not run or the
+ * family is unknown. Read from /proc/INIT/net: no process is started. */
+char **userbox_get_ips(userbox_container *c, const char *interface, const char *family, int scope);
 
 /* The names of the containers in lxcpath (NULL: the default), sorted. */
 char **userbox_list(const char *lxcpath);

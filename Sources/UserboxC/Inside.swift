@@ -66,6 +66,14 @@ func configLines(_ handle: Handle) throws(CallError) -> [String] {
     return String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
 }
 
+/// lxc.rootfs.path as liblxc's get_config_item gives it: the storage type that starts the value
+/// (`dir:`, `overlay:`, `overlayfs:`, `btrfs:`) taken off, so a script that opens files under
+/// the path it gets works as with liblxc (`overlay:LOWER:UPPER` reads `LOWER:UPPER`).
+func withoutStorageType(_ value: String) -> String {
+    for prefix in ["dir:", "overlay:", "overlayfs:", "btrfs:"] where value.hasPrefix(prefix) { return String(value.dropFirst(prefix.count)) }
+    return value
+}
+
 /// The key of a `key = value` line, nil for comments and blanks.
 func keyOf(_ line: String) -> String? {
     guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { return nil }
@@ -83,7 +91,7 @@ public func userbox_get_config_item(_ c: OpaquePointer?, _ key: UnsafePointer<CC
             found = line[line.index(after: line.firstIndex(of: "=")!)...].trimmingCharacters(in: " \t\r")
         }
         LastError.clear()
-        return found.map { strdup($0) }
+        return found.map { strdup(wanted == "lxc.rootfs.path" ? withoutStorageType($0) : $0) }
     } catch {
         LastError.set(error.description)
         return nil
@@ -151,10 +159,20 @@ public func userbox_save_config(_ c: OpaquePointer?) -> Int32 {
 }
 
 @_cdecl("userbox_get_ips")
-public func userbox_get_ips(_ c: OpaquePointer?) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+public func userbox_get_ips(_ c: OpaquePointer?, _ interface: UnsafePointer<CChar>?, _ family: UnsafePointer<CChar>?,
+                            _ scope: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
     guard let handle = Handle.from(c) else { LastError.set("no container handle"); return nil }
-    guard let state = handle.container.state else { LastError.set(RuntimeError.notRunning(handle.container.name).description); return nil }
-    return cList(state.addresses)
+    var only: AddressFamily?
+    if let family {
+        guard let f = AddressFamily(rawValue: String(cString: family)) else {
+            LastError.set("unknown address family \"\(String(cString: family))\" (inet or inet6)")
+            return nil
+        }
+        only = f
+    }
+    guard handle.container.isRunning else { LastError.set(RuntimeError.notRunning(handle.container.name).description); return nil }
+    LastError.clear()
+    return cList(handle.container.ips(interface: interface.map { String(cString: $0) }, family: only, scope: Int(scope)))
 }
 
 @_cdecl("userbox_list")

@@ -101,7 +101,7 @@ _sig("userbox_snapshot", ctypes.c_void_p, _P, _S)
 _sig("userbox_snapshot_list", ctypes.c_void_p, _P)
 _sig("userbox_snapshot_restore", ctypes.c_int, _P, _S, _S)
 _sig("userbox_snapshot_destroy", ctypes.c_int, _P, _S)
-_sig("userbox_get_ips", ctypes.c_void_p, _P)
+_sig("userbox_get_ips", ctypes.c_void_p, _P, _S, _S, ctypes.c_int)
 _sig("userbox_list", ctypes.c_void_p, _S)
 _sig("userbox_free", None, ctypes.c_void_p)
 _sig("userbox_free_list", None, ctypes.c_void_p)
@@ -324,17 +324,16 @@ class Container(object):
         return status
 
     def get_ips(self, interface=None, family=None, scope=None, timeout=0):
-        """The container's IPv4 addresses, polled once a second up to timeout seconds."""
+        """The addresses the container's interfaces have (a tuple; loopback and, by default,
+        IPv6 link-local left out, as python3-lxc's), polled every 0.1 s up to timeout seconds."""
         deadline = time.time() + (timeout or 0)
         while True:
-            ips = _take_list(_lib.userbox_get_ips(self._handle)) or []
-            if family in (None, "inet"):
-                found = tuple(ips)
-            else:
-                found = ()
+            found = tuple(_take_list(_lib.userbox_get_ips(
+                self._handle, os.fsencode(interface) if interface else None,
+                os.fsencode(family) if family else None, int(scope or 0))) or [])
             if found or time.time() >= deadline:
                 return found
-            time.sleep(1)
+            time.sleep(0.1)
 
     def get_config_item(self, key):
         pointer = _lib.userbox_get_config_item(self._handle, os.fsencode(key))

@@ -40,6 +40,14 @@ out=$(py $scripts/clones.py --ca $SCRATCH/ca/ca.pem --server https://127.0.0.1:8
 same "the seeds' clone script: mysite an overlay clone of web, itself of base" \
     "0|base: dir, 1 layer(s)|web: overlay, 2 layer(s)|mysite: overlay, 3 layer(s)|mysite sees web's change: True|snapshots of base: snap0" \
     "$rc|$(paste -sd'|' <<<"$out")"
+ours_clones=$out
+ub start hn >/dev/null
+out=$(py $scripts/attach_options.py hn 2>&1); rc=$?
+same "attach options: cwd, uid/gid, stdin/stdout files, environment policies, signals, a function's cwd" \
+    "0|/etc 1000 1000 clear fed 4|keep env: 0|clear env: 1|function cwd: 0|signal: 15|kill: 9|not running: raises" \
+    "$rc|$(paste -sd'|' <<<"$out")"
+ours_options=$out
+ub stop -k hn >/dev/null 2>&1
 same "list_containers names the containers" "('base', 'hn', 'mysite', 'web')" "$(py -c 'import userbox as lxc; print(lxc.list_containers())')"
 
 # --- the same scripts against Debian's python3-lxc with LXC 5.0.2 (only the import line differs,
@@ -50,7 +58,7 @@ mkdir -p /home/pia/.config/lxc /home/pia/.local/share/lxc $WORK/lxcscripts
 printf 'lxc.idmap = u 0 2000000 65536\nlxc.idmap = g 0 2000000 65536\n' > /home/pia/.config/lxc/default.conf
 echo "ca_certificate = $SCRATCH/ca/ca.pem" > /home/pia/.wgetrc
 chown -R pia: /home/pia/.config /home/pia/.local /home/pia/.wgetrc
-for s in api_lifecycle print_hostname; do sed 's/^import userbox as lxc$/import lxc/' $scripts/$s.py > $WORK/lxcscripts/$s.py; done
+for s in api_lifecycle print_hostname clones attach_options; do sed 's/^import userbox as lxc$/import lxc/' $scripts/$s.py > $WORK/lxcscripts/$s.py; done
 chmod -R a+rX $WORK
 normal() { sed -E 's/^Container PID: [0-9]+$/Container PID: N/'; }
 ours=$(py $scripts/api_lifecycle.py --ca $SCRATCH/ca/ca.pem --server https://127.0.0.1:8460 2>&1 | normal)
@@ -63,3 +71,15 @@ ub start hn >/dev/null
 ours=$(py $scripts/print_hostname.py hn 2>&1)
 same "and the same for print_hostname (host, container, exit code)" "$theirs" "$ours"
 as lxc-stop -k -n hn >/dev/null 2>&1; ub stop -k hn >/dev/null 2>&1
+as lxc-start -n hn -o /home/pia/lxc.log || not_ok "lxc-start hn" "$(tail -5 /home/pia/lxc.log)"
+theirs=$(as /usr/bin/python3 $WORK/lxcscripts/attach_options.py hn 2>&1)
+same "and the same for the attach options (python3-lxc returns -1 where we raise: the last line)" \
+    "$(sed '$d' <<<"$theirs")" "$(sed '$d' <<<"$ours_options")"
+as lxc-stop -k -n hn >/dev/null 2>&1
+# The clone script: the same but for one line. LXC's snapshot clone of an overlay container copies
+# its upper layer into the new one (mysite: 2 layers, web's delta copied); ours stacks it (3: web's
+# delta is a lower layer, shared): README's differences.
+theirs=$(as /usr/bin/python3 $WORK/lxcscripts/clones.py --server 127.0.0.1:8460 2>&1)
+same "python3-lxc prints the same for the clone script, mysite's layers aside" \
+    "$(grep -v '^mysite: ' <<<"$theirs")" "$(grep -v '^mysite: ' <<<"$ours_clones")"
+same "LXC's mysite copies web's delta (2 layers)" "mysite: overlay, 2 layer(s)" "$(grep '^mysite: ' <<<"$theirs")"

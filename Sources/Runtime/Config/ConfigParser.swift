@@ -55,8 +55,10 @@ public enum ConfigParser {
 
     /// What is wrong with one value (the caller adds the line and file: `ConfigError`).
     public struct Problem: Error, CustomStringConvertible {
+        /// The problem, naming the key or value.
         public let message: String
         init(_ m: String) { message = m }
+        /// The message.
         public var description: String { message }
     }
 

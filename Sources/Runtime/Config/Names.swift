@@ -1,5 +1,6 @@
 /// Capability names as LXC takes them: lower case, without `cap_`, or a number up to the last.
 public enum Capabilities {
+    /// The names in capability-number order (`chown` is 0), up to the last this kernel generation knows.
     public static let names = [
         "chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap",
         "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw", "ipc_lock", "ipc_owner",
@@ -9,6 +10,7 @@ public enum Capabilities {
         "checkpoint_restore",
     ]
 
+    /// The number of a capability given by name or number; nil for one LXC would refuse.
     public static func number(of name: String) -> Int? {
         if let index = names.firstIndex(of: name) { return index }
         if !name.isEmpty, name.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(name), n < names.count { return n }
@@ -22,6 +24,7 @@ public enum Signals {
         "HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "USR1": 10, "USR2": 12, "TERM": 15, "CONT": 18, "STOP": 19, "PWR": 30,
     ]
 
+    /// The number of a signal given as a number (1-64), a name with or without `SIG`, or `RTMIN+N`.
     public static func number(of text: String) -> Int32? {
         if let n = Int32(text), n > 0, n < 65 { return n }
         let name = text.hasPrefix("SIG") ? String(text.dropFirst(3)) : text
@@ -34,6 +37,7 @@ public enum Signals {
 
 /// `hwaddr` with LXC's `x` placeholders, filled with random hex; the first byte made unicast.
 public enum MACAddress {
+    /// Six colon-separated pairs of hex digits or `x` placeholders.
     public static func isTemplate(_ text: String) -> Bool {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         return parts.count == 6 && parts.allSatisfy { $0.count == 2 && $0.allSatisfy { $0.isHexDigit || $0 == "x" || $0 == "X" } }
@@ -49,6 +53,7 @@ public enum MACAddress {
         return bytes.map { String([digits[Int($0 >> 4)], digits[Int($0 & 0xF)]]) }.joined(separator: ":")
     }
 
+    /// The template's six bytes, each `x` a random hex digit from `generator`, the first byte unicast.
     public static func fill(_ template: String, using generator: inout some RandomNumberGenerator) -> [UInt8] {
         let digits = Array("0123456789abcdef")
         var text = ""
@@ -61,7 +66,9 @@ public enum MACAddress {
     }
 }
 
+/// IPv4 addresses as `lxc.net.N.ipv4.*` writes them, parsed strictly (no leading `+`, no shorthand).
 public enum IPv4 {
+    /// A dotted quad as a host-order number; nil for anything else.
     public static func parse(_ text: String) -> UInt32? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
@@ -73,6 +80,7 @@ public enum IPv4 {
         return value
     }
 
+    /// `ADDRESS/PREFIX` (prefix 0-32); nil for anything else.
     public static func parseCIDR(_ text: String) -> (address: UInt32, prefix: Int)? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let address = parse(String(parts[0])), let prefix = Int(parts[1]), (0...32).contains(prefix) else { return nil }

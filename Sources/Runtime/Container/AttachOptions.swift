@@ -1,10 +1,11 @@
 /// How a command attached to a running container runs there (`Container.attach`, `spawn`,
 /// `enter`): lxc-attach's and liblxc's attach options that userbox has.
 public struct AttachOptions: Sendable, Equatable {
-    /// The uid and gid inside the container (0: its root).
+    /// The uid inside the container (0: its root).
     public var uid: UInt32
+    /// The gid inside the container; supplementary groups are cleared.
     public var gid: UInt32
-    /// `KEY=VALUE` entries added to the environment (later ones win, as in execve).
+    /// `KEY=VALUE` entries added to the environment, each replacing one of the same name.
     public var environment: [String]
     /// Start from this process's environment instead of the container's (lxc-attach
     /// `--keep-env`, liblxc's `LXC_ATTACH_KEEP_ENV`); the container's is the default
@@ -14,12 +15,16 @@ public struct AttachOptions: Sendable, Equatable {
     /// (exit status 126, the reason on its stderr), where liblxc warns and runs it elsewhere: a
     /// command such as `rm -rf *` must not run in a directory nobody named.
     public var workingDirectory: String?
-    /// The command's fds 0, 1 and 2: this process's fds to hand over (as lxc's attach options'
-    /// stdin_fd, stdout_fd, stderr_fd).
+    /// This process's fd that becomes the command's fd 0 (liblxc's stdin_fd; likewise the two
+    /// below). Not used by `enter`, whose process keeps its own fds.
     public var standardInput: Int32
+    /// This process's fd that becomes the command's fd 1.
     public var standardOutput: Int32
+    /// This process's fd that becomes the command's fd 2.
     public var standardError: Int32
 
+    /// The options with every field given; the defaults are lxc-attach's without options but
+    /// for the environment: root, the container's environment, `/`, this process's 0, 1, 2.
     public init(uid: UInt32 = 0, gid: UInt32 = 0, environment: [String] = [], keepsEnvironment: Bool = false,
                 workingDirectory: String? = nil, standardInput: Int32 = 0, standardOutput: Int32 = 1, standardError: Int32 = 2) {
         self.uid = uid

@@ -1,8 +1,12 @@
 /// lxc-autostart's selection and order, as a pure function of the containers' configs.
 public enum Autostart {
+    /// A container as autostart weighs it: its name and its `lxc.start.*` and `lxc.group` keys.
     public struct Candidate: Sendable {
+        /// The container's name.
         public let name: String
+        /// Its config.
         public let config: ContainerConfig
+        /// A candidate from a container's name and config.
         public init(name: String, config: ContainerConfig) {
             self.name = name
             self.config = config
@@ -13,8 +17,11 @@ public enum Autostart {
     /// group name means the same), the named groups in the order given, or every autostart
     /// container (`-a`).
     public enum Selection: Sendable {
+        /// The containers in no group (lxc-autostart without `-g`).
         case ungrouped
+        /// The containers of these groups, group by group in this order (`-g`, repeatable).
         case groups([String])
+        /// Every container with `lxc.start.auto = 1` (`-a`).
         case all
     }
 

@@ -5,8 +5,12 @@ import SubID
 
 /// One container of the calling user: its paths, its configuration, its state.
 public struct Container: Sendable {
+    /// Where its config, rootfs, logs and state are.
     public let paths: ContainerPaths
 
+    /// The container `name` in `lxcpath` (default `~/.local/share/userbox`); it need not exist yet.
+    /// Throws `invalidName` unless the name is 1-64 of `A-Z a-z 0-9 - _ .` not starting with a
+    /// dot (`ContainerPaths.isValidName`): it is a directory name and appears in cgroup names.
     public init(name: String, lxcpath: String? = nil) throws(RuntimeError) {
         guard ContainerPaths.isValidName(name) else {
             throw .invalidName(name)
@@ -14,7 +18,9 @@ public struct Container: Sendable {
         paths = ContainerPaths(name: name, lxcpath: lxcpath)
     }
 
+    /// The container's name.
     public var name: String { paths.name }
+    /// Whether it has been created (its config file exists).
     public var exists: Bool { Files.exists(paths.config) }
 
     /// `lenient`: unknown keys and bad values are skipped (see `ConfigParser.parse`).
@@ -34,7 +40,10 @@ public struct Container: Sendable {
         String(decoding: try Files.read(path, followSymlinks: true, limit: 1 << 20), as: UTF8.self)
     }
 
+    /// Its state while it runs: the recorded state whose init is still that very process (pid and
+    /// start time); nil when it is stopped, or when a reboot left a stale record.
     public var state: ContainerState? { ContainerState.current(paths) }
+    /// Whether it runs (see `state`).
     public var isRunning: Bool { state != nil }
 
     /// The config checked as start would check it: it parses, its rootfs exists, its idmaps lie in

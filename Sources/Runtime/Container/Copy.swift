@@ -3,6 +3,7 @@ import LinuxSys
 
 /// lxc-copy's options that userbox implements.
 public struct CopyOptions: Sendable {
+    /// `-B`'s storage types: a directory copy, an overlay over the source, a btrfs snapshot.
     public enum Backend: String, Sendable { case dir, overlay, btrfs }
     /// `-s`: copy-on-write (an overlay clone of a dir or overlay container).
     public var snapshot = false
@@ -20,6 +21,7 @@ public struct CopyOptions: Sendable {
     public var keepData = false
     /// The words after `--`: given to every clone hook.
     public var hookArguments: [String] = []
+    /// lxc-copy's defaults: a full copy in the source's storage, new name and MACs, no binds.
     public init() {}
 }
 

@@ -8,7 +8,9 @@ import SubID
 public enum RootfsSource: Sendable {
     /// Debian's busybox-static made into a minimal system, offline.
     case busybox
+    /// A copy of a rootfs directory (`-t DIRECTORY`).
     case directory(String)
+    /// A rootfs tarball unpacked (`-t FILE.tar.xz` and the like): compressed as its name says.
     case tarball(String)
     /// A distribution image from the download template.
     case image(ImageRootfs)

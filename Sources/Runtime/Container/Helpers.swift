@@ -4,7 +4,9 @@ import LinuxSys
 /// The setuid helpers, found as liblxc finds them: newuidmap/newgidmap privileged on PATH (or
 /// beside us), lxc-user-nic in a libexec directory (beside us first: `../libexec/lxc`).
 public enum Helpers {
+    /// The directory of the running program.
     public static var selfDirectory: String? { SelfExecutable.directory }
+    /// The running program's path.
     public static var selfPath: String? { SelfExecutable.path }
 
     /// The full `userbox` CLI (swift-argument-parser), for everything but the fast path.
@@ -25,6 +27,7 @@ public enum Helpers {
         return nil
     }
 
+    /// lxc-user-nic, setuid root: ours beside us first, then liblxc's places; nil when none is.
     public static func userNic() -> String? {
         var candidates: [String] = []
         for me in SelfExecutable.installationDirectories {

@@ -5,6 +5,9 @@ public import SubID
 /// lxc.idmap checked before start against the caller's subordinate ranges, with a message that
 /// names the range (newuidmap would refuse too, but later and less clearly).
 public enum IDMapCheck {
+    /// Throws unless each of the config's maps is the user's own id or lies in one of the user's
+    /// subordinate ranges (`subuid`/`subgid`: the files, nil when absent); the message names the map
+    /// and the ranges the user has.
     public static func verify(_ config: ContainerConfig, user: UserRecord,
                               subuid: SubIDFile?, subgid: SubIDFile?) throws(RuntimeError) {
         let identity = OwnerIdentity(name: user.name, uid: user.uid)

@@ -4,6 +4,7 @@ import LinuxSys
 /// A distribution image (the download template's): its rootfs tarball and what its metadata asks
 /// of the new container, as lxc-download applies it.
 public struct ImageRootfs: Sendable {
+    /// The rootfs archive (`rootfs.tar.xz`, or the cache's zstd copy), unpacked as the container's root.
     public var tarball: String
     /// `excludes-user`: members not extracted (device nodes a user namespace cannot make).
     public var excludes: [String]
@@ -18,6 +19,7 @@ public struct ImageRootfs: Sendable {
     /// unpack, and create removes what was written).
     public var unpackedBytes: UInt64?
 
+    /// An image from its parts (see each property).
     public init(tarball: String, excludes: [String], distributionConfig: String, templates: [String], label: String,
                 unpackedBytes: UInt64? = nil) {
         self.tarball = tarball

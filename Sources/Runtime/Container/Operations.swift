@@ -19,10 +19,6 @@ extension Container {
         case spawnDetaching([String])
     }
 
-    /// Starts the container detached: a monitor process does the work; we wait until it says the
-    /// container runs or why not. `commandLine`: this process is a short-lived command, which may
-    /// move into the container's monitor cgroup so a cgroup2 base it shared can enable
-    /// controllers (see `CgroupSet.create`); a program that lives on passes false.
     /// A start right after a stop may find the old monitor still at its stop hooks: up to 10 s
     /// for it to finish, then a refusal that says so.
     func awaitPreviousMonitor() throws(RuntimeError) {
@@ -35,6 +31,12 @@ extension Container {
         throw .stillStopping(container: name, monitor: monitor)
     }
 
+    /// Starts the container detached: a monitor process (`launch` says how it comes to be) does
+    /// the work; this waits until it says the container runs, and returns its state, or throws
+    /// why not (the monitor's message; its log has the rest). `commandLine`: this process is a
+    /// short-lived command, which may move into the container's monitor cgroup so a cgroup2
+    /// base it shared can enable controllers (see `CgroupSet.create`); a program that lives on
+    /// passes false.
     public func start(user: UserRecord, monitor launch: MonitorLaunch, commandLine: Bool = false) throws(RuntimeError) -> ContainerState {
         if isRunning { throw .alreadyRunning(name) }
         try awaitPreviousMonitor()
@@ -152,7 +154,13 @@ extension Container {
             if options.uid != 0 { env = env.map { $0 == "HOME=/root" ? "HOME=/" : $0 } }
             if let term = getenv("TERM") { env.append("TERM=\(String(cString: term))") }
         }
-        env += options.environment
+        // An extra entry replaces one of the same name (as putenv would), so a lookup that
+        // takes the first match sees it.
+        for entry in options.environment {
+            let key = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map { $0 + "=" } ?? entry
+            env.removeAll { $0.hasPrefix(key) }
+            env.append(entry)
+        }
         let seccomp = try config.seccompProfile.map { path throws(RuntimeError) in try SeccompPolicy.compile(file: path) }
         // The label init runs under (refused, as at start, when the LSM is not there).
         let lsm = try SecurityModules.execLabel(for: config)

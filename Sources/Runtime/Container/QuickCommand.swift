@@ -3,12 +3,17 @@
 /// not recognise exactly (help, unknown options, other commands) goes to the full CLI, which
 /// parses and explains it.
 public enum QuickCommand: Equatable, Sendable {
+    /// `start [-d] [-P PATH] NAME`.
     case start(name: String, lxcpath: String?)
+    /// `attach [-P PATH] [-u UID] [-g GID] NAME [-- COMMAND...]` (`/bin/sh` without a command).
     case attach(name: String, lxcpath: String?, uid: UInt32, gid: UInt32, command: [String])
+    /// `stop [-k] [-t SECONDS] [-P PATH] NAME`.
     case stop(name: String, lxcpath: String?, kill: Bool, timeout: Int)
     /// Internal: a container's monitor, spawned by libuserbox's start with the ready pipe on fd 3.
     case monitor(name: String, lxcpath: String?)
 
+    /// The command `arguments` (without the program name) spell, or nil for anything else, which the
+    /// full CLI then parses and, if wrong, explains.
     public static func parse(_ arguments: [String]) -> QuickCommand? {
         guard let verb = arguments.first else { return nil }
         var rest = Array(arguments.dropFirst())

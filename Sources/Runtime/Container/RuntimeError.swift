@@ -9,70 +9,109 @@ public import SystemPackage
 /// `userbox: `; it names the fix where there is one.
 public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     // The container.
+    /// The name cannot be a container's (see `ContainerPaths.isValidName`).
     case invalidName(String)
+    /// No container of that name in that directory.
     case notFound(container: String, lxcpath: String)
+    /// Create or copy would overwrite an existing container.
     case alreadyExists(container: String, lxcpath: String)
+    /// Start of a container that runs.
     case alreadyRunning(String)
+    /// An operation that needs it running (attach, stop, freeze, console).
     case notRunning(String)
     /// Its init is gone, its monitor still runs the stop hooks and clean-up.
     case stillStopping(container: String, monitor: Int32)
     /// Overlay clones (or snapshots) stand on it.
     case hasDependents(container: String, dependents: [String])
+    /// A copy, clone or snapshot the storage cannot make (the reason says which and why).
     case unsupportedCopy(String)
     /// nsswitch's `subid:` sources could not be read or asked.
     case subidSources(String)
     /// A btrfs subvolume that neither `btrfs subvolume delete` nor removing its files could remove.
     case subvolumeNotRemoved(path: String, detail: String)
+    /// Destroy of a container with snapshots (`-s` or removing them first).
     case hasSnapshots(container: String, snapshots: [String])
     /// It runs, and the operation needs it stopped.
     case running(String)
     /// The kernel refused to let the caller act on another user's container.
     case notYours(container: String, action: String, Errno)
     // Files and configuration.
+    /// A system call failed: what, on which object, and errno.
     case system(SystemError)
+    /// The config (or a file it includes) has a line that cannot be used.
     case config(ConfigError)
+    /// A file or directory the operation needs is not there.
     case missing(path: String)
+    /// `lxc.rootfs.path` is relative.
     case rootfsNotAbsolute(config: String)
+    /// `lxc.rootfs.path` is not a directory.
     case rootfsNotDirectory(String)
+    /// The container's root (a subordinate uid) cannot search a directory above the rootfs.
     case rootfsUnreachable(rootUID: UInt32, directory: String)
+    /// An `lxc.mount.entry` target resolves outside the rootfs (`..`, or a symlink inside).
     case mountEntryLeavesRootfs(target: String)
+    /// The `lxc.seccomp.profile` file cannot be used.
     case seccompPolicy(reason: String)
+    /// libseccomp refused a call while compiling the policy.
     case seccompLibrary(call: String, Errno?)
+    /// An AppArmor or SELinux key asks for confinement this kernel's LSMs cannot give.
     case securityModuleMissing(key: String, value: String, module: String)
     // Ids.
+    /// The user has no subordinate range large enough for a container (65536 ids).
     case noSubordinateRange(user: String, kind: IDKind)
+    /// The config has no `lxc.idmap` for uids or for gids.
     case noIDMap(kind: IDKind, user: String)
+    /// The user has no subordinate ids at all.
     case noSubordinateIDs(user: String, kind: IDKind)
+    /// An `lxc.idmap` line maps ids that are not the user's.
     case idmapNotYours(IDMapExtent, kind: IDKind, explanation: String)
+    /// Two `lxc.idmap` lines overlap (the kernel would refuse the map).
     case idmapOverlap(IDMapExtent, IDMapExtent)
+    /// The map cannot be written for the container (newuidmap/newgidmap said why).
     case idmapUnwritable(kind: IDKind, reason: String)
+    /// The maps give the container no root (id 0 inside).
     case idmapNoRoot(kind: IDKind?)
+    /// Running newuidmap or newgidmap failed.
     case mapping(IDMapClient.Failure)
     // Helpers, tools and hooks.
+    /// One of our own tools (usernsexec...) is not installed where it is looked for.
     case toolMissing(String)
+    /// The busybox template needs Debian's busybox-static.
     case busyboxMissing(String)
     /// `-t download` reached create without its image (the CLI resolves it first).
     case imageNotPrepared
     /// The image unpacks to more than the containers' filesystem has free.
     case imageTooLarge(image: String, unpacked: UInt64, available: UInt64, directory: String)
+    /// A veth network needs lxc-user-nic, setuid root, and none is installed.
     case userNicMissing
+    /// A program could not be started at all.
     case cannotRun(String)
+    /// A program ran and failed: its exit status and what it printed.
     case toolFailed(what: String, program: String, status: Int32, detail: String)
+    /// lxc-user-nic refused a network (quota in /etc/lxc/lxc-usernet, bridge, ...).
     case userNicRefused(index: Int, link: String, detail: String)
+    /// A hook or network script failed (its status) or could not run (nil).
     case hookFailed(type: String, hook: String, status: Int32?)
     // Starting.
+    /// The kernel refused the container's namespaces.
     case namespaces(Errno)
+    /// The container's set-up in its new namespaces failed (mounts, pivot, devices...).
     case setupFailed(detail: String)
     /// The monitor's own words, relayed over its pipe.
     case reportedByMonitor(String)
+    /// The monitor ended before saying whether the container started; its log says why.
     case monitorEnded(container: String, log: String)
     /// The monitor refused a console connection.
     case console(container: String, reason: String)
     // Cgroups.
+    /// An admin command run without root.
     case notRoot(command: String)
+    /// No cgroup filesystem is mounted to delegate from.
     case noCgroupHierarchy
+    /// Making, filling or removing the container's cgroups failed.
     case cgroup(CgroupError)
 
+    /// The message the CLI prints after `userbox: `: what failed, on what, and the fix where there is one.
     public var description: String {
         switch self {
         case .invalidName(let name): "invalid container name \"\(name)\" (letters, digits, '-', '_' and '.', not starting with '.')"

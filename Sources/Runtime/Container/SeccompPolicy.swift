@@ -7,21 +7,33 @@ import LinuxSys
 /// LXC's seccomp policy text (version 1 and 2), compiled with libseccomp into a BPF program the
 /// container's init loads for itself.
 public enum SeccompPolicy {
+    /// One policy line: a syscall, what happens when it is called, and the argument tests that narrow it.
     public struct Rule: Equatable, Sendable {
+        /// The syscall's name, as libseccomp resolves it for the native architecture.
         public var syscall: String
+        /// libseccomp's action (`SCMP_ACT_ERRNO(n)`, `SCMP_ACT_KILL`, `SCMP_ACT_ALLOW`, ...).
         public var action: UInt32
+        /// `[ARG,OP,VALUE(,MASK)]` tests, all of which must hold (none: every call).
         public var comparisons: [Comparison] = []
     }
 
+    /// One argument test of a rule, as LXC writes it: `[1,SCMP_CMP_EQ,0x20000]`.
     public struct Comparison: Equatable, Sendable {
+        /// The argument's index, 0-5.
         public var argument: UInt32
+        /// libseccomp's comparison (`SCMP_CMP_EQ`, `SCMP_CMP_MASKED_EQ`, ...).
         public var op: UInt32
+        /// The value compared with.
         public var value: UInt64
+        /// The mask for `SCMP_CMP_MASKED_EQ` (0 otherwise).
         public var mask: UInt64
     }
 
+    /// A parsed policy: the default action and the rules for this architecture, in file order.
     public struct Policy: Equatable, Sendable {
+        /// What a syscall no rule names gets: version 1 and an allowlist kill, a denylist allows, unless the header line names another action.
         public var defaultAction: UInt32
+        /// The rules, other architectures' sections skipped.
         public var rules: [Rule]
     }
 
@@ -29,6 +41,8 @@ public enum SeccompPolicy {
     static let knownSections: Set<String> = ["x86", "x32", "x86_64", "all", "arm", "arm64", "ppc64le", "ppc64", "ppc",
                                              "mips64", "mips64n32", "mips", "mipsel64", "mipsel64n32", "mipsel", "s390x", "s390", "loongarch64"]
 
+    /// Parses a version 1 or 2 policy; refuses (with the reason) what LXC would refuse and what
+    /// userbox does not implement (`debug`), skipping unknown syscalls as LXC does.
     public static func parse(_ text: String) throws(RuntimeError) -> Policy {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let version = lines.first.flatMap({ Int($0.trimmingBlanks) }), version == 1 || version == 2 else {
@@ -136,6 +150,7 @@ public enum SeccompPolicy {
         return try compile(parse(text))
     }
 
+    /// The BPF program for `policy` (struct sock_filter[], 8 bytes each), built by libseccomp.
     public static func compile(_ policy: Policy) throws(RuntimeError) -> [UInt8] {
         guard let ctx = seccomp_init(policy.defaultAction) else { throw RuntimeError.seccompLibrary(call: "seccomp_init", nil) }
         defer { seccomp_release(ctx) }

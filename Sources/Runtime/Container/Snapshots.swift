@@ -3,10 +3,13 @@ import LinuxSys
 
 /// A snapshot as lxc-snapshot lists it.
 public struct SnapshotInfo: Sendable, Equatable {
+    /// The snapshot's name (`snap0`, `snap1`...).
     public let name: String
+    /// The directory that holds it (`NAME/snaps` of the container's directory).
     public let lxcpath: String
     /// `%Y:%m:%d %H:%M:%S`, as LXC writes `ts`.
     public let timestamp: String
+    /// Its comment (the text `lxc-snapshot -c` stored), nil when it has none.
     public let comment: String?
 }
 

@@ -6,25 +6,36 @@ import LinuxSys
 /// What a running container's monitor records: its own pid, init's pid and start time (so a
 /// reused pid is never taken for the container), and the container's state.
 public struct ContainerState: Equatable, Sendable {
+    /// Where in its life the container is, by LXC's state names.
     public enum Phase: String, Sendable { case starting = "STARTING", running = "RUNNING", stopping = "STOPPING", stopped = "STOPPED" }
 
+    /// Its phase, as the monitor last recorded it.
     public var phase: Phase
+    /// The monitor's pid (it supervises init and cleans up after it).
     public var monitorPID: Int32
+    /// The container's init, as a host pid.
     public var initPID: Int32
+    /// Init's start time in clock ticks since boot (/proc/PID/stat field 22): with the pid, it names
+    /// that one process, never a later one that reuses the pid.
     public var initStartTime: UInt64
+    /// The IPv4 addresses it was given (`ADDRESS/PREFIX`, from `lxc.net.N.ipv4.address`).
     public var addresses: [String] = []
     /// The host ends of its veths (lxc-info's Link lines and byte counts).
     public var hostVeths: [String] = []
 
+    /// A state with every field given.
     public init(phase: Phase, monitorPID: Int32, initPID: Int32, initStartTime: UInt64, addresses: [String] = [], hostVeths: [String] = []) {
         self.phase = phase; self.monitorPID = monitorPID; self.initPID = initPID
         self.initStartTime = initStartTime; self.addresses = addresses; self.hostVeths = hostVeths
     }
 
+    /// The state file's text: one `key value` line per field.
     public var serialized: String {
         "state \(phase.rawValue)\nmonitor \(monitorPID)\ninit \(initPID)\nstarttime \(initStartTime)\naddresses \(addresses.joined(separator: ","))\nveths \(hostVeths.joined(separator: ","))\n"
     }
 
+    /// A state file's text parsed; nil when a required field (state, monitor, init, starttime) is
+    /// missing or malformed.
     public init?(parsing text: String) {
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
@@ -59,6 +70,7 @@ public struct ContainerState: Equatable, Sendable {
         return String(decoding: comm, as: UTF8.self).hasPrefix("userbox") ? state.monitorPID : nil
     }
 
+    /// Replaces the container's state file with this one, atomically.
     public func write(to paths: ContainerPaths) throws(RuntimeError) {
         // Readable by others: it holds only pids, and a refusal must come from the kernel's checks.
         do { try Files.replaceAtomically(paths.state, with: Array(serialized.utf8), attributes: .init(owner: nil, mode: 0o644), durable: false) } catch {

@@ -3,8 +3,11 @@ import Glibc
 
 /// A container's state as lxc-wait names them.
 public enum ContainerStatus: String, CaseIterable, Sendable {
+    /// Init runs (and, for a wait, is not frozen).
     case running = "RUNNING"
+    /// No init: never started, or ended.
     case stopped = "STOPPED"
+    /// Its processes are frozen (`freeze`).
     case frozen = "FROZEN"
 
     /// `RUNNING|STOPPED`, as lxc-wait takes a set (THAWED, lxc-wait's name for a running

@@ -202,8 +202,11 @@ int main(int argc, char **argv) {
 
     attach_checks(c, argv[1]);
 
-    char **ips = userbox_get_ips(c);
-    check(ips != NULL, "get_ips of a running container: a list");
+    char **ips = userbox_get_ips(c, NULL, NULL, 0);
+    check(ips != NULL && ips[0] == NULL, "get_ips of a running container without a network: an empty list");
+    userbox_free_list(ips);
+    ips = userbox_get_ips(c, NULL, "ipx", 0);
+    check(ips == NULL && userbox_last_error() != NULL, "get_ips of an unknown family: NULL, saying why");
     userbox_free_list(ips);
     check(userbox_destroy(c) == -1 && userbox_last_error() != NULL, "destroy while running fails");
     if (userbox_shutdown(c, 2) != 0) {
@@ -229,14 +232,15 @@ int main(int argc, char **argv) {
     userbox_container *clone = userbox_clone(c, "apiclone", NULL, USERBOX_CLONE_SNAPSHOT, NULL);
     check(clone && userbox_defined(clone), "clone with USERBOX_CLONE_SNAPSHOT");
     char *rootfs = clone ? userbox_get_config_item(clone, "lxc.rootfs.path") : NULL;
-    check(rootfs && strncmp(rootfs, "overlay:", 8) == 0, "it is an overlay clone");
+    check(rootfs && strstr(rootfs, "/apicontainer/rootfs:") && strstr(rootfs, "/apiclone/overlay/delta"),
+          "it is an overlay clone: lxc.rootfs.path reads LOWER:UPPER, the storage type off, as liblxc gives it");
     userbox_free(rootfs);
     check(userbox_clone(c, "apiclone2", NULL, 0, "zfs") == NULL && userbox_last_error() != NULL, "a storage we do not make is refused");
     check(userbox_destroy(c) == -1, "the source of a clone cannot be destroyed");
     check(clone && userbox_destroy(clone) == 0, "the clone is destroyed");
     userbox_container_free(clone);
     check(userbox_stop(c) == -1, "stop of a stopped container fails");
-    check(userbox_get_ips(c) == NULL, "get_ips of a stopped container: NULL");
+    check(userbox_get_ips(c, NULL, NULL, 0) == NULL, "get_ips of a stopped container: NULL");
     check(userbox_destroy(c) == 0, "destroy");
     check(!userbox_defined(c), "not defined after destroy");
     userbox_container_free(c);

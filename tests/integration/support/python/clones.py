@@ -15,8 +15,9 @@ if not web.shutdown(3):
     web.stop()
 mysite = web.clone("mysite", bdevtype="overlayfs", flags=lxc.LXC_CLONE_SNAPSHOT)
 for c in (base, web, mysite):
-    path = c.get_config_item("lxc.rootfs.path")
-    print("%s: %s, %d layer(s)" % (c.name, path.split(":")[0] if ":" in path else "dir", len(path.split(":")) - 1 if ":" in path else 1))
+    # liblxc gives an overlay's path as LOWER[:LOWER...]:UPPER (the storage type taken off)
+    layers = c.get_config_item("lxc.rootfs.path").split(":")
+    print("%s: %s, %d layer(s)" % (c.name, "overlay" if len(layers) > 1 else "dir", len(layers)))
 mysite.start()
 status = mysite.attach_wait(lxc.attach_run_command, ["grep", "-qx", "web", "/etc/role"])
 print("mysite sees web's change: %s" % (status == 0))
