@@ -42,7 +42,7 @@ BENCH_PACKAGES = hyperfine rsync
 
 SHELL = /bin/bash
 
-.PHONY: graph docs all build cxx-links deps bench-deps test unit integration fuzz fuzz-smoke demo install bench clean
+.PHONY: graph docs all build cxx-links deps bench-deps test unit integration fuzz fuzz-smoke demo install bench clean api-docs api-docs-check
 
 all: build
 
@@ -98,7 +98,19 @@ integration: build
 graph:
 	scripts/module-graph check
 
-test: graph fuzz-smoke unit integration
+test: graph api-docs-check fuzz-smoke unit integration
+
+# The Swift API's DocC catalogue (Sources/Runtime/Runtime.docc): builds without a warning, and
+# every public symbol of Runtime has a doc comment.
+api-docs-check: deps
+	scripts/check-api-docs
+
+# The Swift API's documentation as a static site in .build/api-docs (open index.html through any
+# web server, or `docc preview` the catalogue).
+api-docs: deps
+	swift package --allow-writing-to-directory .build/api-docs generate-documentation --target Runtime \
+	    --output-path .build/api-docs --transform-for-static-hosting --hosting-base-path runtime
+	@echo "documentation: .build/api-docs"
 
 # libFuzzer over every byte parser, each with a property beyond "no crash": 0 subuid, 1 login.defs,
 # 2 lxc-usernet, 3 nic database, 4 newuidmap triples, 5 usernsexec options, 6 netlink replies,

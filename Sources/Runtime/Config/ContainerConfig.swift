@@ -24,7 +24,14 @@ public struct ContainerConfig: Equatable, Sendable {
     public struct Network: Equatable, Sendable {
         /// `lxc.net.N.type`: a veth pair (made by lxc-user-nic on a host bridge), a network namespace with
         /// only loopback (`empty`), or the host's network namespace shared (`none`).
-        public enum Kind: String, Sendable { case veth, empty, none }
+        public enum Kind: String, Sendable {
+            /// A veth pair: one end in the container, the other on `link` (lxc-user-nic makes it).
+            case veth
+            /// A network namespace of its own with only loopback.
+            case empty
+            /// No namespace of its own: the host's network.
+            case none
+        }
         /// N of `lxc.net.N`: the order in which networks are made.
         public var index: Int
         /// `lxc.net.N.type`.

@@ -4,7 +4,14 @@ import LinuxSys
 /// lxc-copy's options that userbox implements.
 public struct CopyOptions: Sendable {
     /// `-B`'s storage types: a directory copy, an overlay over the source, a btrfs snapshot.
-    public enum Backend: String, Sendable { case dir, overlay, btrfs }
+    public enum Backend: String, Sendable {
+        /// A directory: the rootfs copied file by file.
+        case dir
+        /// An overlay whose lower layers are the source's: nothing copied, the source kept.
+        case overlay
+        /// A btrfs subvolume: a snapshot of the source's, or a new one filled by copying.
+        case btrfs
+    }
     /// `-s`: copy-on-write (an overlay clone of a dir or overlay container).
     public var snapshot = false
     /// `-B`: the new container's storage (default: the source's; overlay with `-s`).

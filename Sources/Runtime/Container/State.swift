@@ -7,7 +7,16 @@ import LinuxSys
 /// reused pid is never taken for the container), and the container's state.
 public struct ContainerState: Equatable, Sendable {
     /// Where in its life the container is, by LXC's state names.
-    public enum Phase: String, Sendable { case starting = "STARTING", running = "RUNNING", stopping = "STOPPING", stopped = "STOPPED" }
+    public enum Phase: String, Sendable {
+        /// The monitor is setting it up; init has not run yet.
+        case starting = "STARTING"
+        /// Init runs.
+        case running = "RUNNING"
+        /// A stop was asked for; init is ending.
+        case stopping = "STOPPING"
+        /// Init has ended (the monitor's clean-up may still run).
+        case stopped = "STOPPED"
+    }
 
     /// Its phase, as the monitor last recorded it.
     public var phase: Phase
