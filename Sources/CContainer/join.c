@@ -105,6 +105,19 @@ static int become(const ccontainer_join *j) {
     return 0;
 }
 
+/* Nothing but fds 0-2 reaches the command: a host fd the caller left inheritable (a directory,
+   a socket) would be a way out of the container. close_range marks them all (Linux 5.11);
+   before that, each fd up to the limit. */
+static void close_from_3_on_exec(void) {
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 1 << 20) max = 1 << 20;
+    for (int fd = 3; fd < max; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 /* stdio[k] onto fd k; each source moved above 2 first, so no dup2 overwrites a source not yet
    placed (stdout given as fd 0, say). */
 static int place_stdio(const int stdio[3]) {
@@ -130,6 +143,11 @@ static void report_and_exit(int fd, int joined, int value) {
 
 void ccontainer_join_and_exec(const ccontainer_join *j, const int ns_fds[CCONTAINER_NS_COUNT], int report_fd,
                               char *const *argv, char *const *envp) {
+    /* Not dumpable before joining (as liblxc since CVE-2016-8649): root in the container has
+       CAP_SYS_PTRACE in the namespace we join, and could otherwise ptrace this process and take
+       its fds and memory (a fork of the caller's, on the fork path). The command's exec makes
+       it dumpable again, as any process of the container. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     for (int i = 0; i < CCONTAINER_NS_COUNT; i++) if (setns(ns_fds[i], 0) != 0) report_and_exit(report_fd, 0, errno);
     close_all(ns_fds, CCONTAINER_NS_COUNT);
     /* Joining a pid namespace takes effect for children. As liblxc does, the command is made
@@ -141,6 +159,7 @@ void ccontainer_join_and_exec(const ccontainer_join *j, const int ns_fds[CCONTAI
     if (child > 0) report_and_exit(report_fd, 1, child);
     close(report_fd);
     if (place_stdio(j->stdio) != 0 || become(j) != 0) _exit(126);
+    close_from_3_on_exec();
     /* execvp searches the PATH of environ: the container's, not the caller's. */
     environ = (char **)envp;
     execvp(argv[0], argv);
@@ -321,6 +340,9 @@ int ccontainer_join_helper_main(int argc, char **argv, char **envp) {
 int ccontainer_enter(const ccontainer_join *j) {
     int fds[CCONTAINER_NS_COUNT];
     if (ccontainer_open_namespaces(j->pid, fds) != 0) return -1;
+    /* Not dumpable (see ccontainer_join_and_exec): this process is a copy of the caller's, and
+       stays one unless it execs. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     for (int i = 0; i < CCONTAINER_NS_COUNT; i++) {
         if (setns(fds[i], 0) != 0) { int e = errno; close_all(fds, CCONTAINER_NS_COUNT); errno = e; return -1; }
     }

@@ -2,10 +2,12 @@
  * seeds' C example (create from the download template, start, state and pid, shutdown, destroy)
  * and every other call, with its error paths. Each check prints "ok - ..." or "not ok - ...".
  * Usage: capi_test NAME DOWNLOAD-OPTION... | capi_test --attach-only NAME */
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,6 +97,14 @@ static void attach_checks(userbox_container *c, const char *name) {
     keep.env_policy = USERBOX_ATTACH_KEEP_ENV;
     check(userbox_attach_run(c, mark, &keep, &status) == 0 && status == 0, "USERBOX_ATTACH_KEEP_ENV: the caller's environment");
     check(userbox_attach_run(c, mark, NULL, &status) == 0 && status == 1, "the default: the container's, not the caller's");
+    /* A host directory fd the caller left inheritable does not reach the command. */
+    int leak = open("/", O_RDONLY | O_DIRECTORY);
+    char leak_test[64];
+    snprintf(leak_test, sizeof leak_test, "test ! -e /proc/self/fd/%d", leak);
+    char *no_leak[] = { "sh", "-c", leak_test, NULL };
+    check(leak > 2 && userbox_attach_run(c, no_leak, NULL, &status) == 0 && status == 0,
+          "an inheritable fd of the caller is not open in the command (only 0-2 are)");
+    close(leak);
     char *empty[] = { NULL };
     check(userbox_attach(c, empty, NULL, &pid) == -1 && userbox_last_error() != NULL, "an empty argv is refused");
 
@@ -113,7 +123,7 @@ static void attach_checks(userbox_container *c, const char *name) {
         if (!getcwd(cwd, sizeof cwd)) _exit(101);
         int has_path = 0;
         for (char **e = environment; e && *e; e++) if (strncmp(*e, "PATH=", 5) == 0) has_path = 1;
-        dprintf(pipefd[1], "%s %d %d %s", host, (int)getuid(), has_path, cwd);
+        dprintf(pipefd[1], "%s %d %d %s %d", host, (int)getuid(), has_path, cwd, (int)prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
         _exit(7);
     }
     close(pipefd[1]);
@@ -123,8 +133,9 @@ static void attach_checks(userbox_container *c, const char *name) {
     close(pipefd[0]);
     waitpid(child, &wstatus, 0);
     char want[300];
-    snprintf(want, sizeof want, "%s 0 1 /tmp", name);
-    check(strcmp(line, want) == 0, "enter: the child runs inside (container's hostname, root, its environment, initial_cwd)");
+    snprintf(want, sizeof want, "%s 0 1 /tmp 0", name);
+    check(strcmp(line, want) == 0, "enter: the child runs inside (container's hostname, root, its environment, initial_cwd), "
+          "not dumpable (root inside cannot ptrace a copy of the caller)");
     check(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 7, "enter: its exit status reaches the parent");
 }
 
