@@ -35,7 +35,7 @@ public enum SelfExecutable {
     public static var objectPath: String? {
         var buffer = [CChar](repeating: 0, count: 4097)
         guard clinux_own_object_path(&buffer, UInt(buffer.count)) == 0 else { return nil }
-        let path = String(cString: buffer)
+        let path = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return path.hasPrefix("/") ? path : nil
     }
 

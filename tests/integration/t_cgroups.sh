@@ -18,11 +18,12 @@ source "$REPO/tests/integration/support/user-cgroups.sh"
 make_user_cgroups() { make_user_cgroups_for anna; }
 trap 'for c in c1 c2 c3; do ub stop -k $c >/dev/null 2>&1; done; sleep 0.3; remove_test_cgroups' EXIT
 # anna's commands from inside her cgroups (root moves the shell, then becomes anna).
-ub() {
+incg() {
     bash -c 'for d in "$@"; do [ "$d" = -- ] && break; echo $$ > "$d/cgroup.procs"; shift; done; shift; cd /home/anna
-             exec setpriv --reuid=anna --regid=anna --init-groups env -i HOME=/home/anna USER=anna PATH="'"$pfx"'/bin:/usr/bin:/bin" userbox "$@"' \
+             exec setpriv --reuid=anna --regid=anna --init-groups env -i HOME=/home/anna USER=anna PATH="'"$pfx"'/bin:/usr/bin:/bin" "$@"' \
         _ "${percg[@]}" -- "$@"
 }
+ub() { incg userbox "$@"; }
 monitor_of() { awk '/^monitor /{print $2}' "$box/$1/state"; }
 init_of() { awk '/^init /{print $2}' "$box/$1/state"; }
 in_all() { # NAME KIND PID: PID is in every hierarchy's lxc.KIND.NAME
@@ -75,6 +76,13 @@ ub unfreeze c1; rc=$?; sleep 0.3
 c=$(cat "$box/c1/rootfs/root/n")
 check "unfreeze resumes it ($b -> $c)" test "$rc" = 0 -a "$c" -gt "$b"
 same "and it is RUNNING (THAWED) again" "RUNNING 0" "$(ub info c1 | awk '/^State:/ {print $2}') $(ub wait c1 THAWED -t 1; echo $?)"
+# The same through libuserbox's C ABI, under valgrind memcheck (t_capi.sh has the rest of it).
+mkdir -p $pfx/lib && cp -a $BIN/lib/libuserbox.so* $pfx/lib/ && strip --strip-debug $pfx/lib/libuserbox.so.1.0.0 && chmod -R a+rX $pfx/lib
+cc -I$BIN/include -o $SCRATCH/capi_test $REPO/tests/integration/support/capi_test.c -L$pfx/lib -luserbox -Wl,-rpath,$pfx/lib
+chmod 755 $SCRATCH/capi_test
+out=$(incg valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite $SCRATCH/capi_test --freeze c1 2>&1); rc=$?
+same "userbox_freeze/unfreeze from C: FROZEN, then RUNNING; memcheck clean" "0|0" "$rc|$(grep -c '^not ok' <<<"$out")"
+[ "$rc" = 0 ] || sed 's/^/# /' <<<"$out" | head -20
 info=$(ub info c1)
 check "info shows CPU, memory and pids use as lxc-info does" test -n "$(grep '^CPU use: .* seconds' <<<"$info")" -a -n "$(grep '^Memory use: .*iB' <<<"$info")" -a -n "$(grep '^Pids:' <<<"$info")"
 

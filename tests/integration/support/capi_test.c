@@ -144,6 +144,17 @@ int main(int argc, char **argv) {
     /* Line-buffered: the library's children (fork, or posix_spawn as valgrind runs it) must not
        inherit and write out unflushed lines. */
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 3 && strcmp(argv[1], "--freeze") == 0) {
+        /* Run by t_cgroups.sh, where the user has cgroups to freeze with. */
+        userbox_container *running = userbox_container_new(argv[2], NULL);
+        check(running && userbox_running(running), "the container runs");
+        check(userbox_freeze(running) == 0 && strcmp(userbox_state(running), "FROZEN") == 0, "userbox_freeze: state FROZEN");
+        check(userbox_wait(running, "FROZEN", 1) == 0 && userbox_wait(running, "THAWED", 0.2) == -1, "wait FROZEN holds, THAWED does not");
+        check(userbox_unfreeze(running) == 0 && strcmp(userbox_state(running), "RUNNING") == 0, "userbox_unfreeze: state RUNNING");
+        check(userbox_wait(running, "THAWED", 1) == 0, "wait THAWED holds");
+        userbox_container_free(running);
+        return failures ? 1 : 0;
+    }
     if (argc == 3 && strcmp(argv[1], "--attach-only") == 0) {
         userbox_container *running = userbox_container_new(argv[2], NULL);
         check(running && userbox_running(running), "the container runs");
@@ -163,9 +174,17 @@ int main(int argc, char **argv) {
     check(strcmp(userbox_state(ghost), "STOPPED") == 0 && userbox_init_pid(ghost) == -1, "its state is STOPPED, no init pid");
     check(userbox_start(ghost) == -1 && strstr(userbox_last_error(), "nosuchbox") != NULL, "start of it fails naming it");
     check(userbox_destroy(ghost) == -1, "destroy of it fails");
+    check(userbox_freeze(ghost) == -1 && userbox_last_error() != NULL, "freeze of it fails, saying why");
+    check(userbox_unfreeze(ghost) == -1 && userbox_last_error() != NULL, "unfreeze of it fails, saying why");
+    char *true_argv[] = { "true", NULL };
+    check(userbox_attach(ghost, true_argv, NULL, NULL) == -1, "userbox_attach to it fails");
+    check(userbox_enter(ghost, NULL, NULL) == -1 && strstr(userbox_last_error(), "nosuchbox") != NULL,
+          "enter of it fails before joining anything, naming it");
+    const char *lxcpath = userbox_container_lxcpath(ghost);
+    check(lxcpath && strlen(lxcpath) > 21 && strcmp(lxcpath + strlen(lxcpath) - 21, "/.local/share/userbox") == 0,
+          "userbox_container_lxcpath: the default, ~/.local/share/userbox");
     check(userbox_get_config_item(ghost, "lxc.uts.name") == NULL && userbox_last_error() != NULL,
           "its config items: NULL with a message (no config)");
-    char *true_argv[] = { "true", NULL };
     int status = -1;
     check(userbox_attach_run(ghost, true_argv, NULL, &status) == -1, "attach to it fails");
     check(userbox_wait(ghost, "NOSUCHSTATE", 0) == -1 && strstr(userbox_last_error(), "unknown state") != NULL,
