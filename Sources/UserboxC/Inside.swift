@@ -22,28 +22,32 @@ func attachOptions(_ raw: UnsafeRawPointer?) -> AttachOptions {
 /// memory, which in a Python program costs more than all the rest), else a fork of this one.
 var attachLaunch: AttachLaunch { Helpers.joiner.map { .helper($0) } ?? .fork }
 
-@_cdecl("userbox_attach")
-public func userbox_attach(_ c: OpaquePointer?, _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
-                           _ options: UnsafeRawPointer?, _ pid: UnsafeMutablePointer<Int32>?) -> Int32 {
+/// userbox_attach and userbox_attach_run: `run` starts (or runs) the command in the container
+/// with the caller's options; its result goes to `out` when it succeeds.
+func attachCall(_ c: OpaquePointer?, _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?, _ options: UnsafeRawPointer?,
+                _ out: UnsafeMutablePointer<Int32>?,
+                _ run: (Container, [String], AttachOptions) throws(RuntimeError) -> Int32) -> Int32 {
     guard let handle = Handle.from(c) else { LastError.set("no container handle"); return -1 }
     let command = strings(argv)
     guard !command.isEmpty else { LastError.set("no command given"); return -1 }
-    var child: Int32 = -1
-    let rc = status { () throws(RuntimeError) in child = try handle.container.spawn(command, options: attachOptions(options), launch: attachLaunch) }
-    if rc == 0 { pid?.pointee = child }
+    var result: Int32 = 0
+    let rc = status { () throws(RuntimeError) in result = try run(handle.container, command, attachOptions(options)) }
+    if rc == 0 { out?.pointee = result }
     return rc
+}
+
+@_cdecl("userbox_attach")
+public func userbox_attach(_ c: OpaquePointer?, _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
+                           _ options: UnsafeRawPointer?, _ pid: UnsafeMutablePointer<Int32>?) -> Int32 {
+    attachCall(c, argv, options, pid) { container, command, o throws(RuntimeError) in try container.spawn(command, options: o, launch: attachLaunch) }
 }
 
 @_cdecl("userbox_attach_run")
 public func userbox_attach_run(_ c: OpaquePointer?, _ argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
                                _ options: UnsafeRawPointer?, _ exitStatus: UnsafeMutablePointer<Int32>?) -> Int32 {
-    guard let handle = Handle.from(c) else { LastError.set("no container handle"); return -1 }
-    let command = strings(argv)
-    guard !command.isEmpty else { LastError.set("no command given"); return -1 }
-    var result: Int32 = 0
-    let rc = status { () throws(RuntimeError) in result = try handle.container.attach(command, options: attachOptions(options), launch: attachLaunch) }
-    if rc == 0 { exitStatus?.pointee = result }
-    return rc
+    attachCall(c, argv, options, exitStatus) { container, command, o throws(RuntimeError) in
+        try container.attach(command, options: o, launch: attachLaunch)
+    }
 }
 
 @_cdecl("userbox_enter")
